@@ -1,0 +1,140 @@
+"""The ``tinystudio`` command: the same core as the app, for scripts and headless machines.
+
+Exit codes: 0 ok, 2 bad input (a plain message, no traceback), 1 internal error,
+130 stopped by the user (Ctrl+C; the best model so far is still saved).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import sys
+import traceback
+from pathlib import Path
+
+from . import __version__
+from .resources import sample_path
+
+# Beside a GUI event loop torch's default of one busy-waiting OpenMP thread per core slows
+# training many times over (shared/PLATFORM.md); passive waiting costs nothing here.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="tinystudio",
+        description="Train, test and shrink tiny text models on your own CSV file. "
+        "Run without a command to open the app.",
+    )
+    p.add_argument("--version", action="version", version=f"TinyStudio {__version__}")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    t = sub.add_parser("train", help="train a model on a CSV or .txt file")
+    t.add_argument("data", help="CSV file (or .txt for --task generate)")
+    t.add_argument("--task", choices=["classify", "generate"], default="classify")
+    t.add_argument("--text-col", help="name or 0-based number of the text column")
+    t.add_argument("--label-col", help="name or 0-based number of the label column")
+    t.add_argument("--model", choices=["fasttext", "transformer", "lstm"], help="model kind")
+    t.add_argument("--preset", choices=["tiny", "small", "base"], help="model size (default: small to classify, tiny to generate)")
+    t.add_argument("--epochs", type=int, help="passes over the training data")
+    t.add_argument("--max-time", type=float, help="time budget in seconds")
+    t.add_argument("--lr", type=float, help="peak learning rate")
+    t.add_argument("--batch-size", type=int)
+    t.add_argument("--tokenizer", choices=["char", "bpe"])
+    t.add_argument("--vocab-size", type=int)
+    t.add_argument("--seed", type=int, default=0)
+    t.add_argument("--device", default="auto", help="auto, cpu, cuda or mps")
+    t.add_argument("--resume", action="store_true", help="continue from the checkpoint in --out")
+    t.add_argument("--out", required=True, help="model folder to write")
+    t.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+
+    e = sub.add_parser("eval", help="score a model on a data file")
+    e.add_argument("model_dir")
+    e.add_argument("data")
+    e.add_argument("--json", action="store_true")
+
+    pr = sub.add_parser("predict", help="label texts with a classify model")
+    pr.add_argument("model_dir")
+    pr.add_argument("texts", nargs="+", metavar="TEXT")
+    pr.add_argument("--json", action="store_true")
+
+    g = sub.add_parser("generate", help="continue a prompt with a generate model")
+    g.add_argument("model_dir")
+    g.add_argument("--prompt", required=True)
+    g.add_argument("--max-tokens", type=int, default=200)
+    g.add_argument("--temperature", type=float, default=0.8)
+    g.add_argument("--top-k", type=int)
+    g.add_argument("--top-p", type=float)
+    g.add_argument("--seed", type=int)
+    g.add_argument("--json", action="store_true")
+
+    i = sub.add_parser("inspect", help="check a data file and show what TinyStudio sees in it")
+    i.add_argument("data")
+    i.add_argument("--task", choices=["classify", "generate"], default="classify")
+    i.add_argument("--text-col")
+    i.add_argument("--label-col")
+    i.add_argument("--json", action="store_true")
+
+    d = sub.add_parser("demo", help="headless demo: train on the bundled sample and try it")
+    d.add_argument("--max-time", type=float, default=60.0)
+    d.add_argument("--out", help="where to keep the demo model (default: a temporary folder)")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command is None:
+        from .launch import launch_gui
+
+        return launch_gui()
+    from .core.errors import TinyStudioError
+
+    try:
+        from . import commands
+
+        return getattr(commands, f"cmd_{args.command}")(args)
+    except TinyStudioError as exc:
+        _print_error(exc.message, getattr(args, "json", False), exc.code or type(exc).__name__)
+        return exc.exit_code
+    except BrokenPipeError:  # output piped into `head` and the like: not an error
+        sys.stderr.close()
+        return 0
+    except KeyboardInterrupt:
+        _print_error("Stopped.", getattr(args, "json", False), "interrupted")
+        return 130
+    except Exception as exc:  # noqa: BLE001 - the last line of defence
+        _print_error(
+            f"Internal error: {type(exc).__name__}: {exc}. This is a bug in TinyStudio; "
+            "please report it with the details below.",
+            getattr(args, "json", False),
+            "internal_error",
+        )
+        traceback.print_exc(file=sys.stderr)
+        return 1
+
+
+def _print_error(message: str, as_json: bool, code: str) -> None:
+    if as_json:
+        print(json.dumps({"error": message, "code": code}))
+    print(f"tinystudio: {message}", file=sys.stderr)
+
+
+def install_interrupt(control) -> None:
+    """Ctrl+C asks training to stop between steps (the best model is still saved)."""
+
+    def handler(signum, frame):  # noqa: ARG001
+        if control.stop_requested:  # a second Ctrl+C: stop at once
+            raise KeyboardInterrupt
+        control.stop()
+
+    signal.signal(signal.SIGINT, handler)
+
+
+def default_sample(task: str) -> Path:
+    return sample_path("wordnet_topics.csv" if task == "classify" else "kjv_pentateuch.txt")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

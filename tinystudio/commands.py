@@ -1,0 +1,274 @@
+"""What each ``tinystudio`` sub-command does (argument parsing lives in ``cli.py``)."""
+
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from .cli import default_sample, install_interrupt
+from .core.data import inspect_data
+from .core.errors import ConfigError, DataError
+from .core.modelio import load_model
+from .core.pipeline import evaluate_on_file, train_on_file
+from .core.training.config import TrainConfig
+from .core.training.control import RunControl
+from .core.training.events import EvalEvent, Notice, StepEvent, TrainFinished, TrainStarted
+
+
+def _emit_json(obj: dict) -> None:
+    print(json.dumps(obj, ensure_ascii=False, default=_jsonable))
+
+
+def _jsonable(obj):
+    if isinstance(obj, Path):
+        return str(obj)
+    if hasattr(obj, "to_dict"):
+        return obj.to_dict()
+    raise TypeError(f"not JSON-able: {type(obj).__name__}")
+
+
+def _fmt_time(seconds: float) -> str:
+    if seconds != seconds or seconds == float("inf"):
+        return "--:--"
+    seconds = int(seconds)
+    return f"{seconds // 60:02d}:{seconds % 60:02d}" if seconds < 3600 else f"{seconds // 3600}h{seconds % 3600 // 60:02d}m"
+
+
+class ProgressPrinter:
+    """Human progress on stderr: a bar with loss, speed and time left; notices on their own line."""
+
+    def __init__(self, stream=sys.stderr) -> None:
+        self.stream = stream
+        self.tty = stream.isatty()
+        self.last_line = 0.0
+        self.last_eval = ""
+
+    def __call__(self, event) -> None:
+        if isinstance(event, TrainStarted):
+            self._line(
+                f"Training a {event.preset} {event.model_kind} ({event.params:,} parameters) on "
+                f"{event.device}: {event.train_items:,} training and {event.val_items:,} validation "
+                f"{'examples' if event.task == 'classify' else 'tokens'}."
+            )
+        elif isinstance(event, EvalEvent):
+            if event.val_accuracy is not None:
+                self.last_eval = f" val acc {event.val_accuracy:.1%}"
+            elif event.bits_per_char is not None:
+                self.last_eval = f" val {event.bits_per_char:.2f} bits/char"
+        elif isinstance(event, StepEvent):
+            now = time.monotonic()
+            if not self.tty and now - self.last_line < 5 and event.step != event.total_steps:
+                return  # logs get a line every 5 s, terminals a live bar
+            self.last_line = now
+            filled = int(event.progress * 30)
+            bar = "#" * filled + "-" * (30 - filled)
+            text = (
+                f"[{bar}] {event.progress:4.0%} step {event.step} loss {event.loss:.3f}"
+                f"{self.last_eval} {event.items_per_sec:,.0f}/s "
+                f"elapsed {_fmt_time(event.elapsed)} left {_fmt_time(event.eta)}"
+            )
+            if self.tty:
+                self.stream.write("\r" + text[:160].ljust(120))
+                self.stream.flush()
+            else:
+                self._line(text)
+        elif isinstance(event, Notice) and event.kind not in ("checkpoint", "time_up"):
+            self._line(event.message)
+        elif isinstance(event, TrainFinished):
+            self._line(f"{event.message} ({event.steps} steps, {_fmt_time(event.seconds)}).")
+
+    def _line(self, text: str) -> None:
+        if self.tty:
+            self.stream.write("\r" + " " * 120 + "\r")
+        self.stream.write(text + "\n")
+        self.stream.flush()
+
+
+def _col(value: str | None) -> str | int | None:
+    return int(value) if value is not None and value.isdigit() else value
+
+
+def cmd_train(args) -> int:
+    config = TrainConfig(
+        task=args.task,
+        model_kind=args.model,
+        preset=args.preset,
+        epochs=args.epochs,
+        max_time=args.max_time,
+        lr=args.lr,
+        batch_size=args.batch_size,
+        tokenizer=args.tokenizer,
+        vocab_size=args.vocab_size,
+        seed=args.seed,
+        device=args.device,
+    )
+    control = RunControl()
+    install_interrupt(control)
+    outcome = train_on_file(
+        args.data,
+        config,
+        text_col=_col(args.text_col),
+        label_col=_col(args.label_col),
+        out_dir=args.out,
+        on_event=None if args.json else ProgressPrinter(),
+        control=control,
+        resume=args.resume,
+    )
+    res = outcome.result
+    summary = {
+        "model_dir": str(outcome.model_dir),
+        "task": config.task,
+        "model": res.model.config.kind,
+        "preset": res.model.train_config["preset"],
+        "params": sum(p.numel() for p in res.model.module.parameters()),
+        "train_seconds": round(res.seconds, 3),
+        "steps": res.steps,
+        "stop_reason": res.stop_reason,
+        "message": res.message,
+        "validation": res.val_metrics,
+        **_public_metrics(outcome.test_metrics),
+    }
+    if args.json:
+        _emit_json(summary)
+    else:
+        _print_metrics(outcome.test_metrics, "Test split")
+        print(f"Model saved in {outcome.model_dir}")
+    return 130 if res.stop_reason == "cancelled" else 0
+
+
+def _public_metrics(metrics: dict) -> dict:
+    keys = ("accuracy", "macro_f1", "per_class", "confusion", "labels", "worst_mistakes", "n",
+            "val_loss", "perplexity", "bits_per_char", "tokens", "chars", "scored", "unknown_labels")
+    return {k: metrics[k] for k in keys if k in metrics}
+
+
+def _print_metrics(m: dict, title: str) -> None:
+    print(f"{title}:")
+    if "accuracy" in m:
+        print(f"  accuracy {m['accuracy']:.1%}   macro-F1 {m['macro_f1']:.3f}   ({m['n']} texts)")
+        print(f"  {'label':<20} {'precision':>9} {'recall':>7} {'F1':>6} {'count':>6}")
+        for name, c in m["per_class"].items():
+            print(f"  {name[:20]:<20} {c['precision']:>9.3f} {c['recall']:>7.3f} {c['f1']:>6.3f} {c['support']:>6}")
+    else:
+        print(
+            f"  loss {m['val_loss']:.3f} per token   perplexity {m['perplexity']:.2f}   "
+            f"{m['bits_per_char']:.3f} bits per character"
+        )
+
+
+def cmd_eval(args) -> int:
+    model = load_model(args.model_dir)
+    metrics = evaluate_on_file(model, args.data)
+    if args.json:
+        _emit_json({"model_dir": args.model_dir, "task": model.task, **_public_metrics(metrics)})
+    else:
+        _print_metrics(metrics, f"Scores on {metrics.get('scored', 'the file')}")
+    return 0
+
+
+def cmd_predict(args) -> int:
+    model = load_model(args.model_dir)
+    if model.task != "classify":
+        raise ConfigError("This model generates text; use 'tinystudio generate' with it.")
+    preds = model.predict(args.texts)
+    if args.json:
+        _emit_json(
+            {
+                "model_dir": args.model_dir,
+                "predictions": [
+                    {"text": t, "label": p.label, "confidence": p.confidence, "probabilities": p.probabilities}
+                    for t, p in zip(args.texts, preds)
+                ],
+            }
+        )
+    else:
+        for t, p in zip(args.texts, preds):
+            print(f"{p.label}\t{p.confidence:.1%}\t{t}")
+    return 0
+
+
+def cmd_generate(args) -> int:
+    model = load_model(args.model_dir)
+    if model.task != "generate":
+        raise ConfigError("This model classifies text; use 'tinystudio predict' with it.")
+    pieces = model.generate(
+        args.prompt,
+        max_tokens=args.max_tokens,
+        temperature=args.temperature,
+        top_k=args.top_k,
+        top_p=args.top_p,
+        seed=args.seed,
+    )
+    if args.json:
+        text = "".join(pieces)
+        _emit_json({"model_dir": args.model_dir, "prompt": args.prompt, "text": text})
+        return 0
+    sys.stdout.write(args.prompt)
+    for piece in pieces:  # streamed, as it is generated
+        sys.stdout.write(piece)
+        sys.stdout.flush()
+    sys.stdout.write("\n")
+    return 0
+
+
+def cmd_inspect(args) -> int:
+    report = inspect_data(args.data, task=args.task, text_col=_col(args.text_col), label_col=_col(args.label_col))
+    if args.json:
+        _emit_json(report.to_dict())
+    else:
+        print(f"{report.path}: {report.format.describe()}")
+        print(f"Columns: {', '.join(report.columns)}")
+        print(f"Text column: {report.choice.text_column}" + (f"; label column: {report.choice.label_column}" if report.choice.label_column else ""))
+        for reason in report.choice.reasons:
+            print(f"  - {reason}")
+        print(f"Rows read: {report.rows_read:,}; rows used: {report.rows_used:,}")
+        for reason, n in report.dropped.items():
+            print(f"  dropped {n:,}: {reason}")
+        if report.class_counts:
+            print("Labels:")
+            for name, n in report.class_counts.items():
+                print(f"  {name:<24} {n:>7,}")
+        for prob in report.problems:
+            print(f"[{prob.severity}] {prob.message}")
+    return 2 if report.fatal else 0
+
+
+def cmd_demo(args) -> int:
+    """Train on the bundled samples, print metrics, answer a sample prompt: all headless."""
+    out = Path(args.out) if args.out else Path(tempfile.mkdtemp(prefix="tinystudio-demo-"))
+    control = RunControl()
+    install_interrupt(control)
+    sample = default_sample("classify")
+    if not sample.is_file():
+        raise DataError(f"The bundled sample is missing ({sample}); reinstall TinyStudio.")
+    print(f"1. Classify: learning the topic of WordNet definitions from {sample.name}")
+    outcome = train_on_file(
+        sample,
+        TrainConfig(task="classify", max_time=args.max_time / 2),
+        out_dir=out / "classify",
+        on_event=ProgressPrinter(),
+        control=control,
+    )
+    _print_metrics(outcome.test_metrics, "Test split")
+    examples = ["a small furry animal that lives in trees", "a sweet baked food made from flour and sugar"]
+    for text, p in zip(examples, outcome.result.model.predict(examples)):
+        print(f"  '{text}' -> {p.label} ({p.confidence:.0%})")
+    corpus = default_sample("generate")
+    print(f"\n2. Generate: a tiny language model on {corpus.name}")
+    outcome = train_on_file(
+        corpus,
+        TrainConfig(task="generate", max_time=args.max_time / 2),
+        out_dir=out / "generate",
+        on_event=ProgressPrinter(),
+        control=control,
+    )
+    _print_metrics(outcome.test_metrics, "Test split")
+    prompt = "And the LORD said"
+    print(f"  {prompt}", end="")
+    for piece in outcome.result.model.generate(prompt, max_tokens=160, seed=0):
+        print(piece, end="", flush=True)
+    print(f"\n\nModels saved in {out}")
+    return 0

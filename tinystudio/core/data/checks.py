@@ -1,0 +1,279 @@
+"""Turn counts into :class:`Problem` objects with specific, plain-language messages.
+
+Each function looks at one aspect (dropped rows, ragged rows, labels, splits, size) and
+returns a list of problems; :mod:`analysis` puts them together. The codes are documented
+in :mod:`tinystudio.core.data.report`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+
+import numpy as np
+
+from tinystudio.core.data.reading import ColumnReader
+from tinystudio.core.data.report import Problem
+
+#: Labels with fewer examples than this get a warning.
+SMALL_CLASS = 5
+#: Classification with fewer usable rows than this gets a warning.
+FEW_ROWS = 50
+#: Text generation with fewer characters than this gets a warning.
+FEW_CHARACTERS = 20_000
+#: Largest/smallest label ratio from which we mention the imbalance.
+IMBALANCE = 10
+
+
+def _plural(n: int, one: str, many: str | None = None) -> str:
+    return f"{n:,} {one if n == 1 else (many or one + 's')}"
+
+
+def _verb(n: int, one: str, many: str) -> str:
+    return one if n == 1 else many
+
+
+def _first_rows(rows: Sequence[int], total: int) -> str:
+    shown = ", ".join(str(r) for r in rows[:5])
+    return f"row {shown}" if total == 1 else f"rows {shown}" + (" …" if total > 5 else "")
+
+
+def _quote_list(names: Sequence[str], limit: int = 6) -> str:
+    shown = ", ".join(f"'{n}'" for n in names[:limit])
+    return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
+
+
+def reader_problems(
+    reader: ColumnReader, width: int, columns: Sequence[str], text_column: str
+) -> list[Problem]:
+    """Ragged rows, an unclosed quote, bytes that did not fit the encoding."""
+    out = []
+    n_ragged = reader.n_longer + reader.n_shorter
+    if n_ragged:
+        parts = []
+        if reader.n_longer:
+            parts.append(
+                f"{_plural(reader.n_longer, 'row')} ({_first_rows(reader.longer_rows, reader.n_longer)}) "
+                f"{_verb(reader.n_longer, 'has', 'have')} more than {width} values — usually a separator inside a text "
+                f"without quotes; the extra pieces were joined back into "
+                f"'{text_column}'"
+            )
+        if reader.n_shorter:
+            parts.append(
+                f"{_plural(reader.n_shorter, 'row')} ({_first_rows(reader.shorter_rows, reader.n_shorter)}) "
+                f"{_verb(reader.n_shorter, 'has', 'have')} fewer than {width} values; the missing "
+                "ones were treated as empty"
+            )
+        out.append(
+            Problem(
+                "ragged_rows",
+                "warning",
+                f"{_plural(n_ragged, 'row')} {_verb(n_ragged, 'does', 'do')} not have one value "
+                "per column "
+                f"({', '.join(columns)}): " + "; ".join(parts) + ".",
+                tuple(sorted(reader.longer_rows + reader.shorter_rows)),
+            )
+        )
+    if reader.unclosed_quote_row is not None:
+        r = reader.unclosed_quote_row
+        out.append(
+            Problem(
+                "unclosed_quote",
+                "warning",
+                f'Row {r} opens a quote (") that is never closed, so everything after it was '
+                "read as a single value and the rows after it are missing. Check that row in "
+                "the file.",
+                (r,),
+            )
+        )
+    if reader.replaced_bytes:
+        out.append(
+            Problem(
+                "encoding_fallback",
+                "warning",
+                f"{_plural(reader.replaced_bytes, 'character')} did not fit the file's text "
+                f"encoding ({reader.fmt.encoding}) and were read as Windows-1252; accented "
+                "letters in those places may look wrong.",
+            )
+        )
+    return out
+
+
+def drop_problems(
+    n_empty: int,
+    empty_rows: Sequence[int],
+    n_missing: int,
+    missing_rows: Sequence[int],
+    text_column: str,
+    label_column: str | None,
+) -> list[Problem]:
+    """Rows skipped for an empty text or a missing label."""
+    out = []
+    if n_empty:
+        out.append(
+            Problem(
+                "rows_dropped_empty_text",
+                "warning",
+                f"{_plural(n_empty, 'row')} ({_first_rows(empty_rows, n_empty)}) "
+                f"{_verb(n_empty, 'was', 'were')} skipped because the text in '{text_column}' is "
+                "empty.",
+                tuple(empty_rows),
+            )
+        )
+    if n_missing:
+        out.append(
+            Problem(
+                "rows_dropped_missing_label",
+                "warning",
+                f"{_plural(n_missing, 'row')} ({_first_rows(missing_rows, n_missing)}) "
+                f"{_verb(n_missing, 'was', 'were')} skipped because the label in '{label_column}' "
+                "is missing (empty, or a placeholder such as 'N/A', 'nan' or '-').",
+                tuple(missing_rows),
+            )
+        )
+    return out
+
+
+def label_problems(
+    class_counts: dict[str, int],
+    label_column: str,
+    rows_used: int,
+    label_of_row: np.ndarray,
+    row_numbers: np.ndarray,
+    label_names: Sequence[str],
+) -> list[Problem]:
+    """One label, ID-like labels, labels differing by case, small and unbalanced labels.
+
+    ``label_of_row`` holds the label index of each used row, ``row_numbers`` its row in the
+    file; they let the case warning point at the rows with the rarer spelling.
+    """
+    k = len(class_counts)
+    if rows_used == 0:
+        return []
+    if k == 1:
+        only = next(iter(class_counts))
+        return [
+            Problem(
+                "single_class",
+                "fatal",
+                f"Every row has the same label, '{only}', in '{label_column}'. A classifier needs "
+                "at least two different labels to learn the difference; check that this is the "
+                "right column, or add examples of the other labels.",
+            )
+        ]
+    if rows_used >= 3 and (k == rows_used or (rows_used >= 20 and k > 0.5 * rows_used)):
+        return [
+            Problem(
+                "all_labels_distinct",
+                "fatal",
+                f"The label column '{label_column}' looks like an ID: it has {k:,} different "
+                f"values for {rows_used:,} rows, so almost no label repeats. Choose the column "
+                "that holds the categories.",
+            )
+        ]
+    out = []
+    groups: dict[str, list[str]] = defaultdict(list)
+    for name in class_counts:
+        groups[name.casefold()].append(name)
+    variants = [names for names in groups.values() if len(names) > 1]
+    if variants:
+        described = "; ".join(
+            " and ".join(f"'{n}' ({class_counts[n]:,} rows)" for n in names) for names in variants
+        )
+        rare = [label_names.index(n) for names in variants for n in names[1:]]
+        rows = row_numbers[np.isin(label_of_row, rare)][:1000]
+        out.append(
+            Problem(
+                "labels_differ_by_case",
+                "warning",
+                f"Some labels in '{label_column}' differ only in capital letters: {described}. "
+                "They are counted as different labels; if they mean the same thing, write them "
+                "the same way in the file.",
+                tuple(int(r) for r in rows),
+            )
+        )
+    small = [n for n, c in class_counts.items() if c < SMALL_CLASS]
+    if small:
+        listing = ", ".join(f"'{n}' ({class_counts[n]})" for n in small[-8:])
+        out.append(
+            Problem(
+                "small_classes",
+                "warning",
+                f"{_plural(len(small), 'label')} {'has' if len(small) == 1 else 'have'} fewer than "
+                f"{SMALL_CLASS} examples: {listing}. The model will hardly learn "
+                f"{'it' if len(small) == 1 else 'them'}; add examples or remove those rows.",
+            )
+        )
+    single = [n for n, c in class_counts.items() if c == 1]
+    if single:
+        out.append(
+            Problem(
+                "classes_only_in_train",
+                "warning",
+                f"{_quote_list(single)} {'has' if len(single) == 1 else 'have'} a single example, "
+                "which cannot be split between training and testing: it is used for training "
+                "only and never tested.",
+            )
+        )
+    counts = list(class_counts.values())
+    if counts[-1] >= SMALL_CLASS and counts[0] >= IMBALANCE * counts[-1]:
+        big, tiny = next(iter(class_counts)), list(class_counts)[-1]
+        out.append(
+            Problem(
+                "imbalanced_classes",
+                "info",
+                f"The labels are unbalanced: '{big}' has {counts[0]:,} examples and '{tiny}' only "
+                f"{counts[-1]:,}. The model may favour '{big}'; look at the per-label scores.",
+            )
+        )
+    if rows_used < FEW_ROWS:
+        out.append(
+            Problem(
+                "few_examples",
+                "warning",
+                f"Only {_plural(rows_used, 'usable row')}. With so few examples the results are "
+                "mostly luck; a few hundred examples per label work much better.",
+            )
+        )
+    return out
+
+
+def generate_size_problem(n_chars: int, n_docs: int) -> list[Problem]:
+    """Too little text to learn to write."""
+    if n_docs and n_chars < FEW_CHARACTERS:
+        return [
+            Problem(
+                "few_examples",
+                "warning",
+                f"There are only {n_chars:,} characters of text ({_plural(n_docs, 'line')}). A "
+                "text generator needs far more — a short book (about 100,000 characters) is a "
+                "good start.",
+            )
+        ]
+    return []
+
+
+def duplicate_problem(
+    texts: Sequence[str],
+    train: Sequence[int],
+    val: Sequence[int],
+    test: Sequence[int],
+    row_numbers: np.ndarray,
+) -> list[Problem]:
+    """Texts of validation/test that also appear in train (they inflate the scores)."""
+    seen = {texts[i] for i in train}
+    dup_test = [i for i in test if texts[i] in seen]
+    dup_val = [i for i in val if texts[i] in seen]
+    if not dup_test and not dup_val:
+        return []
+    rows = sorted(int(row_numbers[i]) for i in dup_test + dup_val)
+    return [
+        Problem(
+            "duplicates_across_splits",
+            "warning",
+            f"{_plural(len(dup_test), 'text')} of the test set and {len(dup_val):,} of the "
+            "validation set also appear in the training set, so the scores will look better "
+            "than they really are. Remove repeated rows from the file for an honest score.",
+            tuple(rows),
+        )
+    ]

@@ -1,0 +1,115 @@
+"""The training data, ready to use: texts, label indices, splits and the report.
+
+:func:`load_dataset` refuses (with :class:`DataError`) a file whose report has a fatal
+problem; the error carries the report so the GUI can show everything at once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+from tinystudio.core.data.analysis import analyse
+from tinystudio.core.data.report import DataReport
+from tinystudio.core.data.splits import Splits
+from tinystudio.core.errors import DataError
+
+_HASH_CHUNK = 1 << 20
+
+
+@dataclass
+class Dataset:
+    """Texts (and labels) from the user's file, split for training."""
+
+    path: str
+    task: str  # "classify" | "generate"
+    texts: list[str]
+    labels: list[int] | None  # index into label_names; None for generate
+    label_names: list[str]  # sorted; [] for generate
+    splits: Splits
+    report: DataReport
+    fingerprint: str  # sha256 hex of the file bytes
+    seed: int
+
+    def subset(self, split: str) -> tuple[list[str], list[int] | None]:
+        """Texts and labels of ``"train"``, ``"val"`` or ``"test"``."""
+        idx = getattr(self.splits, split)
+        texts = [self.texts[i] for i in idx]
+        labels = [self.labels[i] for i in idx] if self.labels is not None else None
+        return texts, labels
+
+
+def file_fingerprint(path: str | os.PathLike[str]) -> str:
+    """SHA-256 of the file's bytes, read in 1 MB chunks (never the whole file at once)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        while chunk := f.read(_HASH_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def load_dataset(
+    path: str | os.PathLike[str],
+    task: str = "classify",
+    text_col: str | int | None = None,
+    label_col: str | int | None = None,
+    seed: int = 0,
+    val_fraction: float = 0.1,
+    test_fraction: float = 0.1,
+) -> Dataset:
+    """Read a data file into a :class:`Dataset`, or explain why it cannot be used.
+
+    Parameters
+    ----------
+    path
+        CSV/TSV/TXT file.
+    task
+        ``"classify"`` or ``"generate"``.
+    text_col, label_col
+        Column names (case-insensitive) or 0-based indices; None to guess.
+    seed
+        Seeds the stratified split (generate splits in file order, no randomness).
+    val_fraction, test_fraction
+        Shares of the rows held out for validation and test.
+
+    Returns
+    -------
+    Dataset
+
+    Raises
+    ------
+    DataError
+        When the file cannot be read, or its report has a fatal problem: then ``code`` and
+        ``message`` are those of the first fatal problem and ``report`` is the full report.
+    ConfigError
+        Unknown task or impossible fractions.
+    """
+    name = os.fspath(path)
+    # hashlib releases the GIL on large updates, so the fingerprint costs no wall time
+    # while the main thread parses the CSV.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        fingerprint = pool.submit(file_fingerprint, name)
+        try:
+            result = analyse(name, task, text_col, label_col, seed, val_fraction, test_fraction)
+        except BaseException:
+            fingerprint.cancel()
+            raise
+        digest = fingerprint.result()
+    report = result.report
+    if report.fatal:
+        first = report.fatal[0]
+        details = "\n".join(f"[{p.severity}] {p.message}" for p in report.problems)
+        raise DataError(first.message, code=first.code, details=details, report=report)
+    return Dataset(
+        path=name,
+        task=task,
+        texts=result.texts,
+        labels=result.labels,
+        label_names=result.label_names,
+        splits=result.splits,
+        report=report,
+        fingerprint=digest,
+        seed=seed,
+    )

@@ -1,0 +1,250 @@
+"""What kind of file is this? Encoding, separator, quotes, header — :func:`sniff_format`.
+
+The separator is found by clevercsv on the first ~64 KB of decoded text (cut at a line
+boundary), restricted to comma, semicolon, tab and pipe; when clevercsv has no answer we
+try each separator and keep the one that gives the most regular rows. The header is
+detected by a small vote over the first rows (see :func:`looks_like_header`) because the
+classic type-based heuristic fails on the most common file of all: ``text,label`` where
+every value is a string.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from collections import Counter
+from dataclasses import dataclass
+
+from clevercsv import Detector
+
+from tinystudio.core.data.columns import ID_NAMES, LABEL_NAMES, TEXT_NAMES, name_words
+from tinystudio.core.data.encoding import read_sample
+
+#: Characters of decoded text given to the dialect detector.
+DIALECT_SAMPLE_CHARS = 64 * 1024
+#: Separators we recognise, in order of preference when tied.
+DELIMITERS = (",", ";", "\t", "|")
+#: A table is "structured" when at least this share of rows has the usual number of fields.
+MIN_CONSISTENCY = 0.8
+#: Rows looked at by the header vote.
+HEADER_ROWS = 50
+
+_DELIMITER_WORDS = {",": "commas", ";": "semicolons", "\t": "tabs", "|": "vertical bars (|)"}
+_ENCODING_WORDS = {
+    "utf-8": "UTF-8",
+    "utf-8-sig": "UTF-8 (with BOM)",
+    "utf-16": "UTF-16",
+    "utf-16-le": "UTF-16 (little-endian, no BOM)",
+    "utf-16-be": "UTF-16 (big-endian, no BOM)",
+    "utf-32": "UTF-32",
+    "utf-32-le": "UTF-32 (little-endian, no BOM)",
+    "utf-32-be": "UTF-32 (big-endian, no BOM)",
+    "cp1252": "Windows-1252 (Western European)",
+    "cp1250": "Windows-1250 (Central European)",
+    "cp1251": "Windows-1251 (Cyrillic)",
+}
+_KNOWN_NAMES = TEXT_NAMES | LABEL_NAMES | ID_NAMES
+
+
+@dataclass(frozen=True)
+class FileFormat:
+    """What we detected about a file."""
+
+    kind: str  # "csv" or "text" (one example per line, for the generate task)
+    encoding: str  # Python codec actually used: "utf-8", "utf-8-sig", "cp1252", ...
+    delimiter: str | None  # ",", ";", "\t", "|"; None for text
+    quotechar: str | None  # usually '"'; None for text
+    has_header: bool  # first row holds column names
+
+    def describe(self) -> str:
+        """Plain words, e.g. "UTF-8 text, values separated by semicolons, first row is a header"."""
+        enc = _ENCODING_WORDS.get(self.encoding, self.encoding.upper())
+        if self.kind == "text":
+            return f"{enc} plain text, one example per line"
+        sep = _DELIMITER_WORDS.get(self.delimiter or ",", repr(self.delimiter))
+        head = (
+            "first row is a header" if self.has_header else "no header row (columns are numbered)"
+        )
+        return f"{enc} text, values separated by {sep}, {head}"
+
+    def csv_options(self) -> dict[str, object]:
+        """Keyword arguments for :func:`csv.reader` matching this format."""
+        return {
+            "delimiter": self.delimiter or ",",
+            "quotechar": self.quotechar or '"',
+            "doublequote": True,
+            "strict": False,
+        }
+
+
+def sniff_format(path: str | os.PathLike[str], *, task: str | None = None) -> FileFormat:
+    """Detect encoding, separator, quote character and header of a data file.
+
+    Parameters
+    ----------
+    path
+        A CSV/TSV/TXT file.
+    task
+        Optional. With ``"generate"``, a ``.txt`` file, or a file without any separator
+        structure, is read as plain text (one example per line). Without a task, a ``.txt``
+        file is plain text unless it is clearly a table (e.g. Excel's tab-separated export).
+
+    Returns
+    -------
+    FileFormat
+
+    Raises
+    ------
+    DataError
+        When the file cannot be read at all: ``file_not_found``, ``empty_file``,
+        ``binary_file`` (including Excel workbooks), ...
+    """
+    sample = read_sample(path)
+    text = sample.text
+    truncated = not sample.complete or len(text) > DIALECT_SAMPLE_CHARS
+    if len(text) > DIALECT_SAMPLE_CHARS:
+        text = text[:DIALECT_SAMPLE_CHARS]
+        cut = text.rfind("\n")
+        if cut > 0:
+            text = text[: cut + 1]
+    suffix = os.path.splitext(os.fspath(path))[1].lower()
+    as_text = FileFormat("text", sample.encoding, None, None, False)
+    if suffix == ".txt" and task == "generate":
+        return as_text
+    delimiter, quotechar, width, consistency = detect_dialect(
+        text, truncated=truncated, preferred="\t" if suffix == ".tsv" else None
+    )
+    structured = width >= 2 and consistency >= MIN_CONSISTENCY
+    rows = _parse(text, delimiter or ",", quotechar, truncated, limit=HEADER_ROWS + 1)
+    if not structured and (
+        suffix == ".txt" or (task == "generate" and not _single_column_header(rows))
+    ):
+        return as_text
+    return FileFormat("csv", sample.encoding, delimiter or ",", quotechar, looks_like_header(rows))
+
+
+def detect_dialect(
+    text: str, *, truncated: bool = True, preferred: str | None = None
+) -> tuple[str | None, str, int, float]:
+    """Find the separator of a decoded sample.
+
+    Returns
+    -------
+    delimiter, quotechar, width, consistency
+        ``delimiter`` is None when no separator gives regular rows; ``width`` is the usual
+        number of fields per row and ``consistency`` the share of rows that have it.
+    """
+    if preferred:
+        width, share = _consistency(text, preferred, '"', truncated)
+        if width >= 2 and share >= MIN_CONSISTENCY:
+            return preferred, '"', width, share
+    try:
+        found = Detector().detect(text, delimiters=list(DELIMITERS))
+    except Exception:  # clevercsv can fail on odd input; we have our own fallback below
+        found = None
+    if found is not None and found.delimiter in DELIMITERS:
+        # No quotes in the sample does not mean none later in the file: keep '"' as default.
+        quote = found.quotechar if found.quotechar in ('"', "'") else '"'
+        width, share = _consistency(text, found.delimiter, quote, truncated)
+        if width >= 2:
+            return found.delimiter, quote, width, share
+    best: tuple[float, int, str] | None = None
+    for delim in DELIMITERS:
+        width, share = _consistency(text, delim, '"', truncated)
+        if width >= 2 and (best is None or (share, width) > best[:2]):
+            best = (share, width, delim)
+    if best is not None and best[0] >= MIN_CONSISTENCY:
+        return best[2], '"', best[1], best[0]
+    if found is not None and found.delimiter in DELIMITERS:
+        return found.delimiter, '"', 1, 1.0
+    return None, '"', 1, 1.0
+
+
+def _parse(
+    text: str, delimiter: str, quotechar: str, truncated: bool, limit: int | None = None
+) -> list[list[str]]:
+    """Rows of a sample, blank lines skipped, last (maybe cut) row dropped if truncated."""
+    reader = csv.reader(
+        io.StringIO(text, newline=""), delimiter=delimiter, quotechar=quotechar, strict=False
+    )
+    rows = []
+    for row in reader:
+        if row:
+            rows.append(row)
+            if limit is not None and len(rows) > limit:
+                return rows[:limit]
+    if truncated and len(rows) > 1:
+        rows.pop()
+    return rows
+
+
+def _consistency(text: str, delimiter: str, quotechar: str, truncated: bool) -> tuple[int, float]:
+    rows = _parse(text, delimiter, quotechar, truncated)
+    if not rows:
+        return 0, 0.0
+    width, count = Counter(len(r) for r in rows).most_common(1)[0]
+    return width, count / len(rows)
+
+
+def _is_number(value: str) -> bool:
+    try:
+        float(value.replace(",", ".", 1))
+    except ValueError:
+        return False
+    return True
+
+
+def _single_column_header(rows: list[list[str]]) -> bool:
+    """A one-column file whose first line is a column name such as "text"."""
+    if not rows or len(rows[0]) != 1:
+        return False
+    first = rows[0][0].strip()
+    return 0 < len(first) <= 30 and any(w in TEXT_NAMES for w in name_words(first))
+
+
+def looks_like_header(rows: list[list[str]]) -> bool:
+    """Vote on whether the first row holds column names.
+
+    Each column votes: a numeric column under a non-numeric first cell, a first cell that is
+    a known column name ("text", "label", "id", ...), a first cell that never reappears in a
+    column of repeating values, or a short first cell above long texts all vote "header";
+    a first cell that reappears below, or a number above numbers, vote "data". A tie goes
+    to "header" when the first row is short, non-numeric and without duplicates, because
+    files exported from spreadsheets nearly always have one.
+    """
+    if not rows:
+        return False
+    first = [c.strip() for c in rows[0]]
+    plausible = (
+        all(first)
+        and len(set(first)) == len(first)
+        and not any(_is_number(c) for c in first)
+        and all(len(c) <= 40 for c in first)
+    )
+    if any(len(c) > 60 for c in first):
+        return False
+    rest = [r for r in rows[1 : HEADER_ROWS + 1] if len(r) == len(first)]
+    if not rest:
+        return plausible
+    score = 0
+    for j, head in enumerate(first):
+        filled = [v for v in (r[j].strip() for r in rest) if v]
+        if not filled:
+            continue
+        head_is_number = bool(head) and _is_number(head)
+        if head and not head_is_number and any(w in _KNOWN_NAMES for w in name_words(head)):
+            score += 2
+        if sum(map(_is_number, filled)) >= 0.9 * len(filled):
+            score += -2 if head_is_number else 2
+        elif head in filled or head_is_number:
+            score -= 1
+        else:
+            if len(set(filled)) <= len(filled) / 2:
+                score += 1
+            avg = sum(map(len, filled)) / len(filled)
+            if head and avg >= 15 and avg >= 3 * len(head):
+                score += 1
+    if len(set(first)) < len(first):
+        score -= 1
+    return plausible if score == 0 else score > 0

@@ -1,0 +1,112 @@
+"""The whole path in a few calls: file -> dataset -> training -> test metrics -> model folder.
+
+The CLI and the GUI's worker both use these functions, so both do exactly the same thing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from .data import Dataset, load_dataset
+from .errors import DataError
+from .evaluate import evaluate_classifier, evaluate_generator
+from .inference import TrainedModel
+from .modelio import remove_folder, save_model
+from .training.config import TrainConfig
+from .training.control import RunControl
+from .training.events import Event
+from .training.loop import TrainResult, train
+
+CHECKPOINT_SUBDIR = ".checkpoint"
+
+
+@dataclass
+class TrainOutcome:
+    result: TrainResult
+    dataset: Dataset
+    test_metrics: dict
+    model_dir: Path | None
+
+
+def train_on_file(
+    path: str | Path,
+    config: TrainConfig,
+    *,
+    text_col: str | int | None = None,
+    label_col: str | int | None = None,
+    out_dir: str | Path | None = None,
+    on_event: Callable[[Event], None] | None = None,
+    control: RunControl | None = None,
+    resume: bool = False,
+    dataset: Dataset | None = None,
+) -> TrainOutcome:
+    """Load ``path``, train, score the test split and (with ``out_dir``) save a model folder.
+
+    A cancelled run still saves the best model so far; its checkpoint is kept so that the
+    run can be resumed with ``resume=True``.
+    """
+    data = dataset or load_dataset(
+        path, task=config.task, text_col=text_col, label_col=label_col, seed=config.seed
+    )
+    checkpoint_dir = Path(out_dir) / CHECKPOINT_SUBDIR if out_dir else None
+    result = train(
+        config, data, on_event=on_event, control=control, checkpoint_dir=checkpoint_dir, resume=resume
+    )
+    test_metrics = score_split(result.model, data, "test")
+    result.model.metrics = {
+        "test": test_metrics,
+        "validation": result.val_metrics,
+        "train_seconds": result.seconds,
+        "steps": result.steps,
+        "stop_reason": result.stop_reason,
+    }
+    model_dir = None
+    if out_dir is not None:
+        model_dir = save_model(result.model, out_dir, log=result.history)
+        if result.stop_reason != "cancelled" and checkpoint_dir is not None:
+            remove_folder(checkpoint_dir)
+    return TrainOutcome(result=result, dataset=data, test_metrics=test_metrics, model_dir=model_dir)
+
+
+def score_split(model: TrainedModel, data: Dataset, split: str = "test") -> dict:
+    """Metrics of ``model`` on one split of ``data`` (the whole data if that split is empty)."""
+    idx = getattr(data.splits, split) or tuple(range(len(data.texts)))
+    texts = [data.texts[i] for i in idx]
+    if model.task == "classify":
+        labels = [data.label_names[data.labels[i]] for i in idx]
+        metrics = evaluate_classifier(model, texts, labels)
+        for m in metrics["worst_mistakes"]:
+            m["row"] = int(idx[m["row"]])  # position in the dataset, not in the split
+        return metrics
+    return evaluate_generator(model, texts)
+
+
+def evaluate_on_file(model: TrainedModel, path: str | Path) -> dict:
+    """Score ``model`` on a data file.
+
+    If the file is the one the model was trained on (same fingerprint), only its test split
+    is scored, re-created with the saved seed; any other file is scored whole. A ``.txt``
+    file is scored whole as held-out text.
+    """
+    info = model.data_info or {}
+    text_col = info.get("text_column")
+    label_col = info.get("label_column") if model.task == "classify" else None
+    seed = info.get("split_seed") or 0
+    try:
+        data = load_dataset(path, task=model.task, text_col=text_col, label_col=label_col, seed=seed)
+    except DataError as exc:
+        if exc.code != "unknown_column":
+            raise
+        # Another file with other column names: let detection choose.
+        data = load_dataset(path, task=model.task, seed=seed)
+    same_file = info.get("fingerprint") is not None and info.get("fingerprint") == data.fingerprint
+    if same_file and data.splits.test:
+        metrics = score_split(model, data, "test")
+        metrics["scored"] = "test split of the training file"
+    else:
+        whole = replace(data, splits=replace(data.splits, test=tuple(range(len(data.texts)))))
+        metrics = score_split(model, whole, "test")
+        metrics["scored"] = "whole file"
+    return metrics

@@ -1,0 +1,102 @@
+"""Training settings: a frozen dataclass whose ``None`` fields mean "the default for this task"."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields, replace
+
+from ..errors import ConfigError
+from ..models.config import KINDS, PRESETS, TASKS
+
+# Defaults chosen per task and model kind. Learning rates are for AdamW.
+DEFAULT_KIND = {"classify": "fasttext", "generate": "transformer"}
+DEFAULT_TOKENIZER = {"classify": "bpe", "generate": "char"}
+DEFAULT_VOCAB = {"tiny": 2000, "small": 4000, "base": 8000}  # BPE vocabulary per preset
+DEFAULT_PRESET = {"classify": "small", "generate": "tiny"}  # best quality in a minute on a CPU
+DEFAULT_LR = {
+    ("classify", "fasttext"): 1e-2,
+    ("classify", "transformer"): 1e-3,
+    ("classify", "lstm"): 2e-3,
+    ("generate", "transformer"): 3e-3,
+    ("generate", "lstm"): 3e-3,
+}
+DEFAULT_EPOCHS = {
+    ("classify", "fasttext"): 20,
+    ("classify", "transformer"): 10,
+    ("classify", "lstm"): 10,
+    ("generate", "transformer"): 3,
+    ("generate", "lstm"): 3,
+}
+DEFAULT_BATCH = {"classify": 32, "generate": 16}
+DEFAULT_MAX_LEN = {"classify": 128, "generate": 64}
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    task: str = "classify"
+    model_kind: str | None = None  # fasttext | transformer | lstm
+    preset: str | None = None  # tiny | small | base
+    epochs: int | None = None  # passes over the training split
+    max_time: float | None = None  # seconds of training at most (pauses excluded)
+    lr: float | None = None  # peak learning rate (after warm-up)
+    batch_size: int | None = None
+    seed: int = 0
+    weight_decay: float = 0.01
+    warmup_fraction: float = 0.05  # of the run, before the cosine decay
+    grad_clip: float = 1.0  # max gradient norm
+    patience: int = 5  # evaluations without improvement before stopping early (0 = never)
+    tokenizer: str | None = None  # char | bpe
+    vocab_size: int | None = None  # BPE vocabulary size
+    max_len: int | None = None  # classify: tokens kept per text; generate: context window
+    device: str = "auto"  # auto | cpu | cuda | mps
+    evals_per_run: int = 20  # how many validation passes to spread over the run
+    checkpoint_every: float = 60.0  # seconds between checkpoints (0 = never)
+    sample_every: float = 10.0  # generate: seconds between sample texts (0 = never)
+    threads: int | None = None  # torch intra-op threads (None = leave as is)
+    dropout: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.task not in TASKS:
+            raise ConfigError(f"Unknown task {self.task!r}: choose one of {', '.join(TASKS)}.")
+        if self.model_kind is not None and self.model_kind not in KINDS:
+            raise ConfigError(
+                f"Unknown model kind {self.model_kind!r}: choose one of {', '.join(KINDS)}."
+            )
+        if self.preset is not None and self.preset not in PRESETS:
+            raise ConfigError(f"Unknown preset {self.preset!r}: choose one of {', '.join(PRESETS)}.")
+        if self.epochs is not None and self.epochs < 1:
+            raise ConfigError("The number of epochs must be at least 1.")
+        if self.max_time is not None and self.max_time <= 0:
+            raise ConfigError("The time budget must be more than 0 seconds.")
+        if self.batch_size is not None and self.batch_size < 1:
+            raise ConfigError("The batch size must be at least 1.")
+        if self.lr is not None and not (0 < self.lr < 10):
+            raise ConfigError("The learning rate must be a small positive number such as 0.001.")
+
+    def resolved(self) -> TrainConfig:
+        """A copy with every ``None`` replaced by the default for this task and model kind."""
+        kind = self.model_kind or DEFAULT_KIND[self.task]
+        if self.task == "generate" and kind == "fasttext":
+            raise ConfigError(
+                "The fastText model can only classify; pick 'transformer' or 'lstm' to generate text."
+            )
+        preset = self.preset or DEFAULT_PRESET[self.task]
+        return replace(
+            self,
+            model_kind=kind,
+            preset=preset,
+            epochs=self.epochs or DEFAULT_EPOCHS[(self.task, kind)],
+            lr=self.lr or DEFAULT_LR[(self.task, kind)],
+            batch_size=self.batch_size or DEFAULT_BATCH[self.task],
+            tokenizer=self.tokenizer or DEFAULT_TOKENIZER[self.task],
+            vocab_size=self.vocab_size or DEFAULT_VOCAB[preset],
+            max_len=self.max_len or DEFAULT_MAX_LEN[self.task],
+            dropout=self.dropout if self.dropout is not None else 0.1,
+        )
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> TrainConfig:
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in known})
