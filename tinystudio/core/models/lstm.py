@@ -31,7 +31,19 @@ class LSTMModel(nn.Module):
 
     def forward(self, ids: torch.Tensor, mask: torch.Tensor | None = None) -> torch.Tensor:
         x = self.drop(self.emb(ids))  # (B, T, C)
-        out, _ = self.lstm(x)  # (B, T, C or 2C)
+        if self.cfg.task == "generate" or mask is None:
+            out, _ = self.lstm(x)  # (B, T, C or 2C)
+        else:
+            # Packing makes the backward direction start at each text's last real token
+            # instead of reading the padding first.
+            lengths = mask.sum(dim=1).clamp(min=1).cpu()
+            packed = nn.utils.rnn.pack_padded_sequence(
+                x, lengths, batch_first=True, enforce_sorted=False
+            )
+            out, _ = self.lstm(packed)
+            out, _ = nn.utils.rnn.pad_packed_sequence(
+                out, batch_first=True, total_length=ids.shape[1]
+            )
         out = self.drop(out)
         if self.cfg.task == "generate":
             return self.head(out)  # (B, T, vocab)
