@@ -121,3 +121,12 @@ def test_help_without_command_when_no_screen():
         [sys.executable, "-m", "tinystudio.cli", "--help"], capture_output=True, text=True, timeout=60
     )
     assert proc.returncode == 0 and "train" in proc.stdout and "inspect" in proc.stdout
+
+
+def test_headless_demo_trains_both_tasks_and_answers(tmp_path):
+    """What `bash scripts/run.sh` runs on a machine without a screen."""
+    proc = run("demo", "--max-time", "8", "--out", tmp_path)
+    assert "accuracy" in proc.stdout and "bits per character" in proc.stdout
+    assert "And the LORD said" in proc.stdout
+    assert (tmp_path / "classify" / "model.safetensors").is_file()
+    assert (tmp_path / "generate" / "model.safetensors").is_file()
