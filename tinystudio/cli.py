@@ -47,6 +47,9 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--seed", type=int, default=0)
     t.add_argument("--device", default="auto", help="auto, cpu, cuda or mps")
     t.add_argument("--resume", action="store_true", help="continue from the checkpoint in --out")
+    t.add_argument(
+        "--checkpoint-every", type=float, default=60.0, help="seconds between checkpoints (0: none)"
+    )
     t.add_argument("--out", required=True, help="model folder to write")
     t.add_argument("--json", action="store_true", help="print one JSON object on stdout")
 

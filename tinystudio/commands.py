@@ -104,6 +104,7 @@ def cmd_train(args) -> int:
         vocab_size=args.vocab_size,
         seed=args.seed,
         device=args.device,
+        checkpoint_every=args.checkpoint_every,
     )
     control = RunControl()
     install_interrupt(control)
