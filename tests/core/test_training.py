@@ -119,7 +119,7 @@ def test_time_budget_is_honoured(cls_data):
 
 
 def test_divergence_stops_with_an_explanation_and_keeps_good_weights(cls_data, monkeypatch):
-    real_loss = loop_module._Task.loss
+    real_loss = loop_module.TaskData.loss
     calls = {"n": 0}
 
     def exploding(self, module, batch, device):
@@ -127,7 +127,7 @@ def test_divergence_stops_with_an_explanation_and_keeps_good_weights(cls_data, m
         loss = real_loss(self, module, batch, device)
         return loss * float("nan") if calls["n"] > 60 else loss
 
-    monkeypatch.setattr(loop_module._Task, "loss", exploding)
+    monkeypatch.setattr(loop_module.TaskData, "loss", exploding)
     events = []
     result = train(TrainConfig(epochs=50, **FAST), cls_data, on_event=events.append)
     assert result.stop_reason == "diverged"
@@ -188,3 +188,15 @@ def test_lr_schedule_warms_up_then_decays():
     assert lr_factor(0.0, 0.1) < lr_factor(0.05, 0.1) < lr_factor(0.1, 0.1) == pytest.approx(1.0)
     assert lr_factor(0.5, 0.1) < 1.0
     assert lr_factor(1.0, 0.1) == pytest.approx(0.1)
+
+
+def test_estimate_measures_real_steps(cls_data):
+    from tinystudio.core.training.estimate import estimate_run
+
+    cfg = TrainConfig(epochs=2, **FAST)
+    est = estimate_run(cfg, cls_data)
+    assert est.step_seconds > 0 and est.eval_seconds > 0
+    assert est.total_steps == 2 * math.ceil(len(cls_data.splits.train) / 32)
+    assert est.params > 0 and est.seconds > 0
+    capped = estimate_run(TrainConfig(epochs=10_000, max_time=3, **FAST), cls_data)
+    assert capped.seconds <= 3 + capped.eval_seconds + 1e-9

@@ -20,7 +20,7 @@ from torch import nn
 
 from ..errors import ConfigError, TrainingError
 from ..inference import TrainedModel
-from ..models import build_model, count_params, preset_config
+from ..models import ModelConfig, build_model, count_params, preset_config
 from ..tokenize import TextTokenizer
 from .batches import (
     classify_batches,
@@ -79,7 +79,7 @@ def lr_factor(progress: float, warmup: float) -> float:
     return 0.1 + 0.9 * 0.5 * (1.0 + math.cos(math.pi * t))
 
 
-class _Task:
+class TaskData:
     """What differs between classify and generate: batches, loss, validation."""
 
     def __init__(self, cfg: TrainConfig, data, tokenizer: TextTokenizer) -> None:
@@ -215,20 +215,11 @@ def train(
     else:
         train_texts = [data.texts[i] for i in data.splits.train]
         tokenizer = TextTokenizer.train(train_texts, cfg.tokenizer, cfg.vocab_size)
-    task = _Task(cfg, data, tokenizer)
+    task = TaskData(cfg, data, tokenizer)
 
-    model_cfg = preset_config(
-        cfg.task,
-        cfg.model_kind,
-        cfg.preset,
-        vocab_size=tokenizer.vocab_size,
-        n_classes=len(data.label_names),
-        max_len=cfg.max_len,
-        dropout=cfg.dropout,
-        pad_id=tokenizer.pad_id,
-    )
+    model_cfg = model_config_for(cfg, tokenizer, data)
     module = build_model(model_cfg).to(device)
-    optimizer = _make_optimizer(module, cfg, device)
+    optimizer = make_optimizer(module, cfg, device)
     total_steps = cfg.epochs * task.steps_per_epoch
     start_step, elapsed_before = 0, 0.0
     if ckpt_state is not None:
@@ -429,7 +420,21 @@ def train(
     )
 
 
-def _make_optimizer(module: nn.Module, cfg: TrainConfig, device: torch.device) -> torch.optim.Optimizer:
+def model_config_for(cfg: TrainConfig, tokenizer: TextTokenizer, data) -> ModelConfig:
+    """The model shape for resolved settings ``cfg``, sized to the tokenizer and the labels."""
+    return preset_config(
+        cfg.task,
+        cfg.model_kind,
+        cfg.preset,
+        vocab_size=tokenizer.vocab_size,
+        n_classes=len(data.label_names),
+        max_len=cfg.max_len,
+        dropout=cfg.dropout,
+        pad_id=tokenizer.pad_id,
+    )
+
+
+def make_optimizer(module: nn.Module, cfg: TrainConfig, device: torch.device) -> torch.optim.Optimizer:
     # Weight decay on matrices only: biases and LayerNorm gains are left alone.
     decay = [p for p in module.parameters() if p.dim() >= 2]
     no_decay = [p for p in module.parameters() if p.dim() < 2]
@@ -444,7 +449,7 @@ def _snapshot(module: nn.Module) -> dict:
     return {k: v.detach().clone() for k, v in module.state_dict().items()}
 
 
-def _chars_per_token(task: _Task) -> float:
+def _chars_per_token(task: TaskData) -> float:
     """Average characters per validation token (1.0 for the char tokenizer)."""
     if not hasattr(task, "_cpt"):
         if task.tokenizer.kind == "char":
@@ -455,7 +460,7 @@ def _chars_per_token(task: _Task) -> float:
     return task._cpt
 
 
-def _sample_event(module, model_cfg, tokenizer, task: _Task, step: int) -> SampleEvent:
+def _sample_event(module, model_cfg, tokenizer, task: TaskData, step: int) -> SampleEvent:
     prompt = task.val_texts[0][:24] if task.val_texts else ""
     probe = TrainedModel(config=model_cfg, tokenizer=tokenizer, module=module)
     text = "".join(probe.generate(prompt, max_tokens=80, temperature=0.8, top_k=40, seed=step))
