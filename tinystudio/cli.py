@@ -29,6 +29,12 @@ def build_parser() -> argparse.ArgumentParser:
         "Run without a command to open the app.",
     )
     p.add_argument("--version", action="version", version=f"TinyStudio {__version__}")
+    p.add_argument(
+        "--selftest",
+        action="store_true",
+        help="headless check that this installation works: train, shrink and export a tiny "
+        "model on the bundled sample, print one line of JSON, exit 0 if all went well",
+    )
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
     t = sub.add_parser("train", help="train a model on a CSV or .txt file")
@@ -47,6 +53,9 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--seed", type=int, default=0)
     t.add_argument("--device", default="auto", help="auto, cpu, cuda or mps")
     t.add_argument("--resume", action="store_true", help="continue from the checkpoint in --out")
+    t.add_argument("--init-from", help="start from the weights of this model folder")
+    t.add_argument("--freeze-body", action="store_true", help="with --init-from: train only the output layer")
+    t.add_argument("--augment", nargs="+", default=[], choices=["word_dropout", "word_swap", "char_noise", "subword"], help="classify: make varied copies of training texts")
     t.add_argument(
         "--checkpoint-every", type=float, default=60.0, help="seconds between checkpoints (0: none)"
     )
@@ -80,14 +89,53 @@ def build_parser() -> argparse.ArgumentParser:
     i.add_argument("--label-col")
     i.add_argument("--json", action="store_true")
 
+    c = sub.add_parser(
+        "curve", help="accuracy against the number of labels, with and without pre-training"
+    )
+    c.add_argument("data", help="CSV with labelled (and optionally unlabelled) rows")
+    c.add_argument("--test", required=True, help="labelled CSV to score on")
+    c.add_argument("--per-class", type=int, nargs="+", help="labelled examples per class (default 10 20 50 100 200 and all)")
+    c.add_argument("--max-time", type=float, help="time cap per training run (seconds)")
+    c.add_argument("--epochs", type=int, default=40, help="epochs per training run")
+    c.add_argument("--pretrain-time", type=float, default=120.0, help="pre-training budget (seconds)")
+    c.add_argument("--no-pretrain", action="store_true", help="only train from scratch")
+    c.add_argument("--unlabelled", help="a .txt or CSV of extra text for pre-training")
+    c.add_argument("--preset", choices=["tiny", "small", "base"], default="small")
+    c.add_argument("--augment", nargs="+", choices=["word_dropout", "word_swap", "char_noise", "subword"], default=[])
+    c.add_argument("--seed", type=int, default=0)
+    c.add_argument("--json", action="store_true")
+
     d = sub.add_parser("demo", help="headless demo: train on the bundled sample and try it")
     d.add_argument("--max-time", type=float, default=60.0)
     d.add_argument("--out", help="where to keep the demo model (default: a temporary folder)")
+
+    c = sub.add_parser("compress", help="make a smaller/faster variant of a model and measure both")
+    c.add_argument("model_dir")
+    c.add_argument(
+        "--method", action="append", required=True, metavar="METHOD",
+        help="int8 | fp16 | bf16 | prune:SPARSITY | prune-units:FRACTION | distill:PRESET "
+        "(repeat to stack: prune -> distill -> fp16/bf16 -> int8)",
+    )
+    c.add_argument("--data", help="data to measure on (default: the model's training file)")
+    c.add_argument("--out", required=True, help="folder for the variant model folder(s)")
+    c.add_argument("--finetune", type=float, default=0.0, help="seconds of fine-tuning after pruning")
+    c.add_argument("--distill-time", type=float, default=60.0, help="seconds to train a distilled student")
+    c.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+
+    x = sub.add_parser("export", help="export a model (ONNX or safetensors), verified against PyTorch")
+    x.add_argument("model_dir")
+    x.add_argument("--format", required=True, choices=["onnx", "onnx-int8", "safetensors", "safetensors-fp16"])
+    x.add_argument("--out", required=True, help="folder to create for the export")
+    x.add_argument("--json", action="store_true")
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.selftest:
+        from .selftest import run_selftest
+
+        return run_selftest()
     if args.command is None:
         from .launch import launch_gui
 

@@ -105,6 +105,9 @@ def cmd_train(args) -> int:
         seed=args.seed,
         device=args.device,
         checkpoint_every=args.checkpoint_every,
+        init_from=args.init_from,
+        freeze_body=args.freeze_body,
+        augment=tuple(args.augment),
     )
     control = RunControl()
     install_interrupt(control)
@@ -272,4 +275,134 @@ def cmd_demo(args) -> int:
     for piece in outcome.result.model.generate(prompt, max_tokens=160, seed=0):
         print(piece, end="", flush=True)
     print(f"\n\nModels saved in {out}")
+    return 0
+
+
+def cmd_compress(args) -> int:
+    """Compress a model folder and print the measured original and variant side by side."""
+    from dataclasses import replace
+
+    from .core.compress import parse_method, run_lab
+
+    steps = []
+    for text in args.method:
+        step = parse_method(text)
+        if step.method in ("prune", "prune-units"):
+            step = replace(step, finetune_seconds=args.finetune)
+        elif step.method == "distill":
+            step = replace(step, seconds=args.distill_time)
+        steps.append(step)
+    control = RunControl()
+    install_interrupt(control)
+
+    def progress(p) -> None:
+        if not args.json:
+            print(f"[{p.fraction:4.0%}] {p.message}", file=sys.stderr, flush=True)
+
+    result = run_lab(
+        args.model_dir, steps, args.out, data_path=args.data, on_progress=progress,
+        on_event=None if args.json else ProgressPrinter(), control=control,
+    )
+    if args.json:
+        out = result.to_dict(with_flips=False)
+        out["variant"] = out["variants"][-1]
+        _emit_json(out)
+        return 0
+    print(f"Measured on the {result.evaluated_on}; one thread, batch 1 unless noted.")
+    _print_lab_table(result)
+    for v in result.variants:
+        print(f"\n{v.name} ({v.folder}):")
+        for note in v.notes:
+            print(f"  - {note}")
+    return 0
+
+
+def _print_lab_table(result) -> None:
+    base = result.original
+    rows = [base, *result.variants]
+    q_key = "accuracy" if "accuracy" in base.quality else "bits_per_char"
+    print(f"{'variant':<26} {'size':>10} {'ratio':>6} {'p50 ms':>8} {'ratio':>6} {'p95 ms':>8} "
+          f"{'batch-32':>12} {q_key:>13} {'changed':>8}")
+    for m in rows:
+        q = m.quality[q_key]
+        q_text = f"{q:.1%}" if q_key == "accuracy" else f"{q:.3f}"
+        print(
+            f"{m.name[:26]:<26} {m.size_bytes / 1e6:>8.2f}MB {m.size_bytes / base.size_bytes:>6.2f} "
+            f"{m.latency_ms_p50:>8.2f} {m.latency_ms_p50 / base.latency_ms_p50:>6.2f} "
+            f"{m.latency_ms_p95:>8.2f} {m.throughput:>8.0f} {m.throughput_unit.split('/')[0][:3]}/s "
+            f"{q_text:>13} {'' if m.agreement is None else f'{1 - m.agreement:.1%}':>8}"
+        )
+
+
+def cmd_export(args) -> int:
+    """Export a model and check it against PyTorch on held-out inputs."""
+    from .core.export import export_model
+
+    result = export_model(
+        args.model_dir, args.format, args.out,
+        on_progress=None if args.json else (lambda m: print(m, file=sys.stderr, flush=True)),
+    )
+    if args.json:
+        _emit_json(result.to_dict())
+        return 0
+    tol = "" if result.tolerance is None else f", largest difference {result.max_abs_diff:.2g} (allowed {result.tolerance:g})"
+    print(
+        f"Exported {args.format} to {result.path} ({result.size_bytes / 1e6:.2f} MB). Checked on "
+        f"{result.n_checked} held-out inputs: {result.agreement:.1%} same answers{tol}."
+    )
+    print(f"How to use it: {Path(result.path) / 'USAGE.md'}")
+    return 0
+
+
+def cmd_curve(args) -> int:
+    """A learning curve: accuracy on --test against labelled examples per class."""
+    from dataclasses import replace
+
+    from .core.data import Splits, load_dataset
+    from .core.fewlabels import DEFAULT_PER_CLASS, learning_curve
+
+    data = load_dataset(args.data, task="classify", seed=args.seed)
+    pool = replace(data, splits=Splits(train=tuple(range(len(data.texts))), val=(), test=()))
+    choice = data.report.choice
+    try:
+        test = load_dataset(args.test, task="classify", text_col=choice.text_column, label_col=choice.label_column)
+    except DataError as exc:
+        if exc.code != "unknown_column":
+            raise
+        test = load_dataset(args.test, task="classify")
+    test_texts = test.texts
+    test_labels = [test.label_names[i] for i in test.labels]
+    extra: list[str] = []
+    if args.unlabelled:
+        extra = load_dataset(args.unlabelled, task="generate").texts
+    per_class = list(args.per_class) if args.per_class else [*DEFAULT_PER_CLASS, None]
+    control = RunControl()
+    install_interrupt(control)
+
+    def on_point(p) -> None:
+        if not args.json:
+            n = "all" if p.per_class is None else p.per_class
+            pre = f"{p.pretrained_accuracy:.1%}" if p.pretrained_accuracy is not None else "-"
+            print(f"{n!s:>5} per class ({p.n_labels:>5} labels): scratch {p.scratch_accuracy:.1%}  pre-trained {pre}", flush=True)
+
+    if not args.json:
+        print(f"Learning curve on {args.test} ({len(test_texts)} test texts)", flush=True)
+    result = learning_curve(
+        pool,
+        test_texts,
+        test_labels,
+        per_class=per_class,
+        extra_texts=extra,
+        preset=args.preset,
+        max_time=args.max_time,
+        epochs=args.epochs,
+        pretrain_time=args.pretrain_time,
+        pretrain=not args.no_pretrain,
+        augment=tuple(args.augment),
+        seed=args.seed,
+        on_point=on_point,
+        control=control,
+    )
+    if args.json:
+        _emit_json(result)
     return 0

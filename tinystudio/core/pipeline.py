@@ -13,7 +13,7 @@ from .data import Dataset, load_dataset
 from .errors import DataError
 from .evaluate import evaluate_classifier, evaluate_generator
 from .inference import TrainedModel
-from .modelio import remove_folder, save_model
+from .modelio import load_model, remove_folder, save_model
 from .training.config import TrainConfig
 from .training.control import RunControl
 from .training.events import Event
@@ -51,8 +51,15 @@ def train_on_file(
         path, task=config.task, text_col=text_col, label_col=label_col, seed=config.seed
     )
     checkpoint_dir = Path(out_dir) / CHECKPOINT_SUBDIR if out_dir else None
+    init_model = load_model(config.init_from) if config.init_from else None
     result = train(
-        config, data, on_event=on_event, control=control, checkpoint_dir=checkpoint_dir, resume=resume
+        config,
+        data,
+        on_event=on_event,
+        control=control,
+        checkpoint_dir=checkpoint_dir,
+        resume=resume,
+        init_model=init_model,
     )
     test_metrics = score_split(result.model, data, "test")
     result.model.metrics = {

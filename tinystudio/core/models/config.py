@@ -31,6 +31,10 @@ class ModelConfig:
     bidirectional: bool = True  # LSTM classifier reads both directions (LM never does)
     ngram_buckets: int = 0  # fasttext: hashed token-bigram buckets (0 = unigrams only)
     pad_id: int = 0
+    # Transformer classifier: attend only to earlier tokens, as a language model does. Set
+    # when a classifier starts from a pre-trained language model, so its layers see text
+    # the way they learned to.
+    causal: bool = False
 
     def __post_init__(self) -> None:
         if self.task not in TASKS:

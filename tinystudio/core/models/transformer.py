@@ -78,14 +78,15 @@ class TransformerModel(nn.Module):
         B, T = ids.shape
         pos = torch.arange(T, device=ids.device)
         x = self.drop(self.tok_emb(ids) + self.pos_emb(pos))  # (B, T, C)
-        causal = self.cfg.task == "generate"
+        causal = self.cfg.task == "generate" or self.cfg.causal
         keep = None
         if mask is not None and not causal:
+            # With causal attention, padding (always on the right) is never attended to.
             keep = mask[:, None, None, :]  # (B, 1, 1, T)
         for block in self.blocks:
             x = block(x, keep, causal)
         x = self.ln_f(x)
-        if causal:
+        if self.cfg.task == "generate":
             return self.head(x)  # (B, T, vocab)
         return self.head(masked_mean(x, mask))  # (B, n_classes)
 

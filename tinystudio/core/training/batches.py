@@ -28,6 +28,25 @@ def pad_batch(seqs: Sequence[Sequence[int]], pad_id: int) -> tuple[torch.Tensor,
     return ids, mask
 
 
+def batch_indices(
+    lengths: Sequence[int], batch_size: int, generator: torch.Generator
+) -> Iterator[list[int]]:
+    """One epoch of shuffled batches of indices, grouped by length so little padding is wasted.
+
+    Indices are shuffled, cut into pools of 50 batches, each pool sorted by length and cut
+    into batches, and the batches shuffled again: nearly random, nearly padding-free.
+    """
+    n = len(lengths)
+    order = torch.randperm(n, generator=generator).tolist()
+    pool = batch_size * 50
+    batches: list[list[int]] = []
+    for start in range(0, n, pool):
+        chunk = sorted(order[start : start + pool], key=lambda i: lengths[i])
+        batches.extend(chunk[b : b + batch_size] for b in range(0, len(chunk), batch_size))
+    for b in torch.randperm(len(batches), generator=generator).tolist():
+        yield batches[b]
+
+
 def classify_batches(
     seqs: Sequence[Sequence[int]],
     labels: Sequence[int],
@@ -35,20 +54,8 @@ def classify_batches(
     generator: torch.Generator,
     pad_id: int,
 ) -> Iterator[tuple[torch.Tensor, torch.Tensor, torch.Tensor]]:
-    """One epoch of shuffled batches, grouped by length so that little padding is wasted.
-
-    Indices are shuffled, cut into pools of 50 batches, each pool sorted by length and cut
-    into batches, and the batches shuffled again: nearly random, nearly padding-free.
-    """
-    n = len(seqs)
-    order = torch.randperm(n, generator=generator).tolist()
-    pool = batch_size * 50
-    batches: list[list[int]] = []
-    for start in range(0, n, pool):
-        chunk = sorted(order[start : start + pool], key=lambda i: len(seqs[i]))
-        batches.extend(chunk[b : b + batch_size] for b in range(0, len(chunk), batch_size))
-    for b in torch.randperm(len(batches), generator=generator).tolist():
-        idx = batches[b]
+    """One epoch of (ids, mask, labels) batches; see :func:`batch_indices`."""
+    for idx in batch_indices([len(s) for s in seqs], batch_size, generator):
         ids, mask = pad_batch([seqs[i] for i in idx], pad_id)
         yield ids, mask, torch.tensor([labels[i] for i in idx], dtype=torch.long)
 

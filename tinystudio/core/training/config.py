@@ -53,6 +53,9 @@ class TrainConfig:
     sample_every: float = 10.0  # generate: seconds between sample texts (0 = never)
     threads: int | None = None  # torch intra-op threads (None = leave as is)
     dropout: float | None = None
+    augment: tuple[str, ...] = ()  # classify: word_dropout, word_swap, char_noise, subword
+    init_from: str | None = None  # a model folder whose weights (and tokenizer) to start from
+    freeze_body: bool = False  # with init_from: train only the output layer
 
     def __post_init__(self) -> None:
         if self.task not in TASKS:
@@ -69,6 +72,13 @@ class TrainConfig:
             raise ConfigError("The time budget must be more than 0 seconds.")
         if self.batch_size is not None and self.batch_size < 1:
             raise ConfigError("The batch size must be at least 1.")
+        from ..augment import METHODS
+
+        unknown = [a for a in self.augment if a not in METHODS]
+        if unknown:
+            raise ConfigError(
+                f"Unknown augmentation {', '.join(unknown)}: choose from {', '.join(METHODS)}."
+            )
         if self.lr is not None and not (0 < self.lr < 10):
             raise ConfigError("The learning rate must be a small positive number such as 0.001.")
 
@@ -99,4 +109,7 @@ class TrainConfig:
     @classmethod
     def from_dict(cls, data: dict) -> TrainConfig:
         known = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in data.items() if k in known})
+        clean = {k: v for k, v in data.items() if k in known}
+        if "augment" in clean:
+            clean["augment"] = tuple(clean["augment"] or ())
+        return cls(**clean)

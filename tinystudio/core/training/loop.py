@@ -11,21 +11,24 @@ import math
 import random
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 import torch
 from torch import nn
 
+from ..augment import encode_augmented
 from ..errors import ConfigError, TrainingError
 from ..inference import TrainedModel
 from ..models import ModelConfig, build_model, count_params, preset_config
 from ..tokenize import TextTokenizer
 from .batches import (
+    batch_indices,
     classify_batches,
     encode_for_classify,
     eval_batches,
+    pad_batch,
     random_windows,
     sequential_windows,
     token_stream,
@@ -88,7 +91,9 @@ class TaskData:
         texts = data.texts
         if cfg.task == "classify":
             tr, va = data.splits.train, data.splits.val or data.splits.train
-            self.train_seqs = encode_for_classify(tokenizer, [texts[i] for i in tr], cfg.max_len)
+            self.train_texts = [texts[i] for i in tr]
+            self.train_seqs = encode_for_classify(tokenizer, self.train_texts, cfg.max_len)
+            self.rng = random.Random(cfg.seed)
             self.train_labels = [data.labels[i] for i in tr]
             self.val_seqs = encode_for_classify(tokenizer, [texts[i] for i in va], cfg.max_len)
             self.val_labels = torch.tensor([data.labels[i] for i in va], dtype=torch.long)
@@ -118,14 +123,28 @@ class TaskData:
         if self.cfg.task == "generate":
             return random_windows(self.train_stream, self.cfg.batch_size, self.cfg.max_len, gen)
         if self._epoch_iter is None:
-            self._epoch_iter = classify_batches(
-                self.train_seqs, self.train_labels, self.cfg.batch_size, gen, self.tokenizer.pad_id
-            )
+            if self.cfg.augment:
+                self._epoch_iter = self._augmented_batches(gen)
+            else:
+                self._epoch_iter = classify_batches(
+                    self.train_seqs, self.train_labels, self.cfg.batch_size, gen, self.tokenizer.pad_id
+                )
         try:
             return next(self._epoch_iter)
         except StopIteration:
             self._epoch_iter = None
             return self.next_batch(gen)
+
+    def _augmented_batches(self, gen: torch.Generator):
+        """Batches of freshly augmented training texts (a new variant of each text each epoch)."""
+        lengths = [len(s) for s in self.train_seqs]
+        for idx in batch_indices(lengths, self.cfg.batch_size, gen):
+            seqs = []
+            for i in idx:
+                ids = encode_augmented(self.tokenizer, self.train_texts[i], self.cfg.augment, self.rng)
+                seqs.append(ids[: self.cfg.max_len] or [self.tokenizer.unk_id])
+            ids, mask = pad_batch(seqs, self.tokenizer.pad_id)
+            yield ids, mask, torch.tensor([self.train_labels[i] for i in idx], dtype=torch.long)
 
     def loss(self, module: nn.Module, batch, device: torch.device) -> torch.Tensor:
         if self.cfg.task == "classify":
@@ -169,6 +188,8 @@ def train(
     control: RunControl | None = None,
     checkpoint_dir: str | Path | None = None,
     resume: bool = False,
+    init_model: TrainedModel | None = None,
+    tokenizer: TextTokenizer | None = None,
 ) -> TrainResult:
     """Train a model on ``data`` (a :class:`~tinystudio.core.data.Dataset`).
 
@@ -185,6 +206,11 @@ def train(
     checkpoint_dir
         Where to write periodic checkpoints; with ``resume=True`` a checkpoint found there
         is continued instead of starting afresh.
+    init_model
+        Start from this model's weights (every tensor whose name and shape fit; the output
+        layer is new when the task or the labels differ) and use its tokenizer and shape.
+    tokenizer
+        Use this tokenizer instead of training one on the training split.
 
     Returns
     -------
@@ -212,14 +238,35 @@ def train(
         ckpt_state = None  # a checkpoint of another file: start afresh
     if ckpt_state is not None:
         tokenizer = TextTokenizer.load(Path(checkpoint_dir) / "tokenizer.json")
+        model_cfg = ModelConfig.from_dict(ckpt_state["model_config"])
+    elif init_model is not None:
+        tokenizer = init_model.tokenizer
+        model_cfg = derived_config(init_model.config, cfg, data)
     else:
-        train_texts = [data.texts[i] for i in data.splits.train]
-        tokenizer = TextTokenizer.train(train_texts, cfg.tokenizer, cfg.vocab_size)
+        if tokenizer is None:
+            train_texts = [data.texts[i] for i in data.splits.train]
+            tokenizer = TextTokenizer.train(train_texts, cfg.tokenizer, cfg.vocab_size)
+        model_cfg = model_config_for(cfg, tokenizer, data)
+    cfg = replace(cfg, model_kind=model_cfg.kind, max_len=model_cfg.max_len, tokenizer=tokenizer.kind)
     task = TaskData(cfg, data, tokenizer)
 
-    model_cfg = model_config_for(cfg, tokenizer, data)
-    module = build_model(model_cfg).to(device)
+    module = build_model(model_cfg)
+    if init_model is not None and ckpt_state is None:
+        copied = transfer_weights(init_model.module, module)
+        emit(
+            Notice(
+                "initialised",
+                f"Started from the weights of an earlier model ({len(copied)} of "
+                f"{len(module.state_dict())} weight tensors reused).",
+                0,
+            )
+        )
+    if cfg.freeze_body:
+        for name, param in module.named_parameters():
+            param.requires_grad = name.startswith("head.")
+    module = module.to(device)
     optimizer = make_optimizer(module, cfg, device)
+    trainable = [p for p in module.parameters() if p.requires_grad]
     total_steps = cfg.epochs * task.steps_per_epoch
     start_step, elapsed_before = 0, 0.0
     if ckpt_state is not None:
@@ -245,7 +292,6 @@ def train(
     gen = torch.Generator().manual_seed(cfg.seed + start_step)
     eval_every = max(1, total_steps // max(cfg.evals_per_run, 1))
     eval_seconds = cfg.max_time / cfg.evals_per_run if cfg.max_time else math.inf
-    higher_is_better = cfg.task == "classify"
     best = {"score": -math.inf, "step": 0, "state": _snapshot(module), "metrics": {}}
     last_val_loss, last_train_loss, rising = None, None, 0
     overfit_warned = False
@@ -333,7 +379,7 @@ def train(
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         if cfg.grad_clip:
-            nn.utils.clip_grad_norm_(module.parameters(), cfg.grad_clip)
+            nn.utils.clip_grad_norm_(trainable, cfg.grad_clip)
         optimizer.step()
         step += 1
         items += task.items_per_step(batch)
@@ -434,10 +480,36 @@ def model_config_for(cfg: TrainConfig, tokenizer: TextTokenizer, data) -> ModelC
     )
 
 
+def derived_config(source: ModelConfig, cfg: TrainConfig, data) -> ModelConfig:
+    """The shape of ``source`` (an earlier model), for this task and these labels."""
+    return replace(
+        source,
+        task=cfg.task,
+        n_classes=len(data.label_names) if cfg.task == "classify" else 0,
+        dropout=cfg.dropout,
+        # A language model's layers learned to read left to right: keep it that way.
+        causal=source.causal or (source.task == "generate" and cfg.task == "classify"),
+    )
+
+
+def transfer_weights(source: nn.Module, target: nn.Module) -> list[str]:
+    """Copy every tensor of ``source`` whose name and shape exist in ``target``; return the names.
+
+    The output layer is copied only when it fits (same task and number of labels).
+    """
+    src = source.state_dict()
+    dst = target.state_dict()
+    copied = [k for k, v in src.items() if k in dst and dst[k].shape == v.shape]
+    target.load_state_dict({**dst, **{k: src[k].detach().to(dst[k].dtype) for k in copied}})
+    return copied
+
+
 def make_optimizer(module: nn.Module, cfg: TrainConfig, device: torch.device) -> torch.optim.Optimizer:
-    # Weight decay on matrices only: biases and LayerNorm gains are left alone.
-    decay = [p for p in module.parameters() if p.dim() >= 2]
-    no_decay = [p for p in module.parameters() if p.dim() < 2]
+    # Weight decay on matrices only: biases and LayerNorm gains are left alone. Frozen
+    # weights (requires_grad=False) are not given to the optimizer at all.
+    params = [p for p in module.parameters() if p.requires_grad]
+    decay = [p for p in params if p.dim() >= 2]
+    no_decay = [p for p in params if p.dim() < 2]
     groups = [
         {"params": decay, "weight_decay": cfg.weight_decay},
         {"params": no_decay, "weight_decay": 0.0},
