@@ -16,6 +16,7 @@ from .inference import TrainedModel
 from .modelio import load_model, remove_folder, save_model
 from .training.config import TrainConfig
 from .training.control import RunControl
+from .training.distributed import is_main_process
 from .training.events import Event
 from .training.loop import TrainResult, train
 
@@ -61,6 +62,8 @@ def train_on_file(
         resume=resume,
         init_model=init_model,
     )
+    if not is_main_process():  # a secondary torchrun process: rank 0 scores and saves
+        return TrainOutcome(result=result, dataset=data, test_metrics={}, model_dir=None)
     test_metrics = score_split(result.model, data, "test")
     result.model.metrics = {
         "test": test_metrics,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import math
+import os
 import random
 import time
 from collections.abc import Callable
@@ -36,6 +37,7 @@ from .batches import (
 from .checkpoint import load_checkpoint_into, read_checkpoint_state, save_checkpoint
 from .config import TrainConfig
 from .control import RunControl
+from .distributed import Distributed
 from .events import EvalEvent, Event, Notice, SampleEvent, StepEvent, TrainFinished, TrainStarted
 
 LOG_INTERVAL = 0.1  # seconds between StepEvents (the loss is averaged over the interval)
@@ -58,7 +60,8 @@ def pick_device(requested: str = "auto") -> torch.device:
     """CUDA, then Apple's MPS, then the CPU; or exactly what was asked for."""
     if requested == "auto":
         if torch.cuda.is_available():
-            return torch.device("cuda")
+            # Under torchrun each process takes its own GPU.
+            return torch.device("cuda", int(os.environ.get("LOCAL_RANK", "0")) % torch.cuda.device_count())
         mps = getattr(torch.backends, "mps", None)
         if mps is not None and mps.is_available():
             return torch.device("mps")
@@ -85,19 +88,21 @@ def lr_factor(progress: float, warmup: float) -> float:
 class TaskData:
     """What differs between classify and generate: batches, loss, validation."""
 
-    def __init__(self, cfg: TrainConfig, data, tokenizer: TextTokenizer) -> None:
+    def __init__(self, cfg: TrainConfig, data, tokenizer: TextTokenizer, rank: int = 0, world: int = 1) -> None:
         self.cfg = cfg
         self.tokenizer = tokenizer
         texts = data.texts
         if cfg.task == "classify":
             tr, va = data.splits.train, data.splits.val or data.splits.train
+            n_train = len(tr)
+            tr = tr[rank::world]  # each process of a data-parallel run takes its share
             self.train_texts = [texts[i] for i in tr]
             self.train_seqs = encode_for_classify(tokenizer, self.train_texts, cfg.max_len)
             self.rng = random.Random(cfg.seed)
             self.train_labels = [data.labels[i] for i in tr]
             self.val_seqs = encode_for_classify(tokenizer, [texts[i] for i in va], cfg.max_len)
             self.val_labels = torch.tensor([data.labels[i] for i in va], dtype=torch.long)
-            self.steps_per_epoch = math.ceil(len(self.train_seqs) / cfg.batch_size)
+            self.steps_per_epoch = math.ceil(math.ceil(n_train / world) / cfg.batch_size)
             self.train_items, self.val_items = len(self.train_seqs), len(self.val_seqs)
         else:
             self.train_stream = token_stream(tokenizer, [texts[i] for i in data.splits.train])
@@ -111,7 +116,7 @@ class TaskData:
                     code="too_little_text",
                 )
             self.val_x, self.val_y = sequential_windows(val_stream, cfg.max_len, MAX_EVAL_WINDOWS)
-            per_step = cfg.batch_size * cfg.max_len
+            per_step = cfg.batch_size * cfg.max_len * world
             self.steps_per_epoch = max(1, len(self.train_stream) // per_step)
             self.train_items, self.val_items = len(self.train_stream), len(val_stream)
         self._epoch_iter = None
@@ -224,15 +229,19 @@ def train(
     control = control or RunControl()
     history: list[dict] = []
 
-    def emit(event: Event) -> None:
-        history.append(event.to_dict())
-        if on_event is not None:
-            on_event(event)
-
     if cfg.threads:
         torch.set_num_threads(cfg.threads)
     seed_everything(cfg.seed)
     device = pick_device(cfg.device)
+    dist = Distributed.from_env(device)
+
+    def emit(event: Event) -> None:
+        if not dist.is_main:
+            return  # only the first process of a data-parallel run reports
+        history.append(event.to_dict())
+        if on_event is not None:
+            on_event(event)
+
     ckpt_state = read_checkpoint_state(checkpoint_dir) if (resume and checkpoint_dir) else None
     if ckpt_state is not None and ckpt_state.get("fingerprint") != getattr(data, "fingerprint", None):
         ckpt_state = None  # a checkpoint of another file: start afresh
@@ -244,11 +253,15 @@ def train(
         model_cfg = derived_config(init_model.config, cfg, data)
     else:
         if tokenizer is None:
-            train_texts = [data.texts[i] for i in data.splits.train]
-            tokenizer = TextTokenizer.train(train_texts, cfg.tokenizer, cfg.vocab_size)
+            if dist.is_main:
+                train_texts = [data.texts[i] for i in data.splits.train]
+                tokenizer = TextTokenizer.train(train_texts, cfg.tokenizer, cfg.vocab_size)
+            if dist.enabled:  # one vocabulary for all processes
+                shared = dist.broadcast_text(tokenizer.to_json() if dist.is_main else None)
+                tokenizer = TextTokenizer.from_json(shared)
         model_cfg = model_config_for(cfg, tokenizer, data)
     cfg = replace(cfg, model_kind=model_cfg.kind, max_len=model_cfg.max_len, tokenizer=tokenizer.kind)
-    task = TaskData(cfg, data, tokenizer)
+    task = TaskData(cfg, data, tokenizer, dist.rank, dist.world)
 
     module = build_model(model_cfg)
     if init_model is not None and ckpt_state is None:
@@ -267,6 +280,7 @@ def train(
     module = module.to(device)
     optimizer = make_optimizer(module, cfg, device)
     trainable = [p for p in module.parameters() if p.requires_grad]
+    forward_module = dist.wrap(module) if dist.enabled else module
     total_steps = cfg.epochs * task.steps_per_epoch
     start_step, elapsed_before = 0, 0.0
     if ckpt_state is not None:
@@ -289,9 +303,11 @@ def train(
         )
     )
 
-    gen = torch.Generator().manual_seed(cfg.seed + start_step)
+    gen = torch.Generator().manual_seed(cfg.seed + start_step + 7919 * dist.rank)
     eval_every = max(1, total_steps // max(cfg.evals_per_run, 1))
     eval_seconds = cfg.max_time / cfg.evals_per_run if cfg.max_time else math.inf
+    if dist.enabled:
+        eval_seconds = math.inf  # by step only, so that every process evaluates together
     best = {"score": -math.inf, "step": 0, "state": _snapshot(module), "metrics": {}}
     last_val_loss, last_train_loss, rising = None, None, 0
     overfit_warned = False
@@ -361,21 +377,35 @@ def train(
             )
         last_val_loss, last_train_loss = metrics["val_loss"], train_loss
 
+    diverged = False
     module.train()
     while True:
         paused_total += control.wait_while_paused()
-        if control.stop_requested:
+        stop = control.stop_requested
+        time_up = bool(cfg.max_time and elapsed_now() >= cfg.max_time)
+        progress = progress_now()
+        if dist.enabled:  # every process must take the same decision at the same step
+            stop, time_up, diverged, progress = dist.agree(stop, time_up, diverged, progress)
+        if diverged:
+            stop_reason = "diverged"
+            message = (
+                "Training went wrong: the error became infinite (the learning rate is "
+                "probably too high). The last good model was kept; try a smaller learning rate."
+            )
+            emit(Notice("diverged", message, step))
+            break
+        if stop:
             stop_reason, message = "cancelled", "Training was stopped; the best model so far was kept."
             break
         if step >= total_steps:
             break
-        if cfg.max_time and elapsed_now() >= cfg.max_time:
+        if time_up:
             stop_reason, message = "time_up", "The time budget is used up; the best model so far was kept."
             break
         for group in optimizer.param_groups:
-            group["lr"] = cfg.lr * lr_factor(progress_now(), cfg.warmup_fraction)
+            group["lr"] = cfg.lr * lr_factor(progress, cfg.warmup_fraction)
         batch = task.next_batch(gen)
-        loss = task.loss(module, batch, device)
+        loss = task.loss(forward_module, batch, device)
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         if cfg.grad_clip:
@@ -390,13 +420,8 @@ def train(
         if now - last_log >= LOG_INTERVAL or step == total_steps:
             mean_loss = (loss_sum / max(loss_n, 1)).item()  # the one sync point per interval
             if not math.isfinite(mean_loss):
-                stop_reason = "diverged"
-                message = (
-                    "Training went wrong: the error became infinite (the learning rate is "
-                    "probably too high). The last good model was kept; try a smaller learning rate."
-                )
-                emit(Notice("diverged", message, step))
-                break
+                diverged = True  # acted on at the top of the loop (by all processes together)
+                continue
             train_loss_window.append(mean_loss)
             elapsed = elapsed_now()
             prog = progress_now()
@@ -428,10 +453,10 @@ def train(
                 )
                 emit(Notice("early_stop", message, step))
                 break
-        if cfg.task == "generate" and cfg.sample_every and now - last_sample >= cfg.sample_every:
+        if dist.is_main and cfg.task == "generate" and cfg.sample_every and now - last_sample >= cfg.sample_every:
             emit(_sample_event(module, model_cfg, tokenizer, task, step))
             last_sample = time.perf_counter()
-        if checkpoint_dir and cfg.checkpoint_every and now - last_ckpt >= cfg.checkpoint_every:
+        if dist.is_main and checkpoint_dir and cfg.checkpoint_every and now - last_ckpt >= cfg.checkpoint_every:
             _write_checkpoint(checkpoint_dir, module, optimizer, tokenizer, model_cfg, data, step, elapsed_now())
             emit(Notice("checkpoint", f"Checkpoint saved at step {step}.", step))
             last_ckpt = time.perf_counter()
@@ -454,6 +479,7 @@ def train(
     if cfg.task == "generate" and val_metrics:
         val_metrics["bits_per_char"] = val_metrics["val_loss"] / math.log(2) / _chars_per_token(task)
     emit(TrainFinished(stop_reason, step, seconds, best["step"], message))
+    dist.close()
     return TrainResult(
         model=trained,
         stop_reason=stop_reason,
