@@ -300,6 +300,30 @@ def build_kjv(root: Path, out: Path):
     return len(verses), {b: len(books[b]) for b in KJV_BOOKS}
 
 
+KJV_BOOKS_CSV = "kjv_books.csv"
+# A second classification set, for benchmarks: which book is a verse from? Six books of
+# different kinds (law, poetry, wisdom, prophecy, gospel, letter), 450 verses each.
+BOOK_CLASSES = ("Genesis", "Psalms", "Proverbs", "Isaiah", "Matthew", "Romans")
+VERSES_PER_BOOK = 450
+
+
+def build_kjv_books(root: Path, out: Path):
+    books = parse_bible(dump_bible(root))
+    rows = []
+    for book in BOOK_CLASSES:
+        verses = books[book]
+        chosen = sorted(range(len(verses)), key=lambda i: stable_key("book", book, str(i)))[:VERSES_PER_BOOK]
+        rows.extend((verses[i], book) for i in sorted(chosen))
+    rows.sort(key=lambda r: stable_key("shuffle-books", r[1], r[0]))
+    tmp = out.with_suffix(".tmp")
+    with open(tmp, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh, lineterminator="\n")
+        writer.writerow(["verse", "book"])
+        writer.writerows(rows)
+    tmp.replace(out)
+    return len(rows)
+
+
 # --------------------------------------------------------------------------- main
 
 
@@ -336,6 +360,9 @@ def main(argv=None) -> int:
             print("wrote %s: %d verses, %d bytes" % (KJV_TXT, n, (args.out_dir / KJV_TXT).stat().st_size))
             for book, c in per_book.items():
                 print("  %-12s %d" % (book, c))
+
+            n = build_kjv_books(root, args.out_dir / KJV_BOOKS_CSV)
+            print("wrote %s: %d rows, %d bytes" % (KJV_BOOKS_CSV, n, (args.out_dir / KJV_BOOKS_CSV).stat().st_size))
     except BuildError as e:
         print("build_samples: error: %s" % e, file=sys.stderr)
         return 1
