@@ -1,4 +1,6 @@
-"""Quality, time and size of every model kind and preset on the bundled samples.
+"""Quality, time and size of every model kind and preset on the bundled samples, with
+scikit-learn baselines (TF-IDF + logistic regression, character n-grams + linear SVM) for
+the classify task, on the WordNet topics sample and on the KJV verse -> book sample.
 
     .venv/bin/python bench/bench_models.py [--max-time 120] [--only classify|generate] [--json out.json]
 
@@ -26,6 +28,35 @@ from tinystudio.core.training.loop import train  # noqa: E402
 from tinystudio.resources import sample_path  # noqa: E402
 
 
+def baselines(data, name: str) -> list[dict]:
+    """TF-IDF + logistic regression and TF-IDF character n-grams + linear SVM (scikit-learn)."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import f1_score
+    from sklearn.svm import LinearSVC
+
+    tr, te = data.splits.train, data.splits.test
+    x_tr = [data.texts[i] for i in tr]
+    x_te = [data.texts[i] for i in te]
+    y_tr = [data.labels[i] for i in tr]
+    y_te = [data.labels[i] for i in te]
+    out = []
+    for label, vec, clf in (
+        ("tfidf_word_logreg", TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True), LogisticRegression(C=10, max_iter=2000)),
+        ("tfidf_char_svm", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True), LinearSVC()),
+    ):
+        t0 = time.perf_counter()
+        clf.fit(vec.fit_transform(x_tr), y_tr)
+        pred = clf.predict(vec.transform(x_te))
+        seconds = time.perf_counter() - t0
+        acc = sum(int(p == y) for p, y in zip(pred, y_te)) / len(y_te)
+        out.append({"task": "classify", "data": name, "model": label, "preset": "-", "params": 0,
+                    "accuracy": round(acc, 4), "macro_f1": round(f1_score(y_te, pred, average="macro"), 4),
+                    "train_seconds": round(seconds, 1), "steps": 0, "stop_reason": "-"})
+        print(json.dumps(out[-1]), file=sys.stderr, flush=True)
+    return out
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--max-time", type=float, default=120.0, help="cap per classify run (s)")
@@ -37,25 +68,27 @@ def main() -> int:
 
     runs = []
     if args.only != "generate":
-        data = load_dataset(sample_path("wordnet_topics.csv"), task="classify", seed=0)
-        for kind in KINDS:
-            for preset in PRESETS:
-                t0 = time.perf_counter()
-                res = train(
-                    TrainConfig(task="classify", model_kind=kind, preset=preset, max_time=args.max_time, checkpoint_every=0),
-                    data,
-                )
-                m = score_split(res.model, data, "test")
-                runs.append(
-                    {
-                        "task": "classify", "model": kind, "preset": preset,
-                        "params": count_params(res.model.module),
-                        "accuracy": round(m["accuracy"], 4), "macro_f1": round(m["macro_f1"], 4),
-                        "train_seconds": round(res.seconds, 1), "steps": res.steps,
-                        "stop_reason": res.stop_reason, "wall_seconds": round(time.perf_counter() - t0, 1),
-                    }
-                )
-                print(json.dumps(runs[-1]), file=sys.stderr, flush=True)
+        for sample in ("wordnet_topics.csv", "kjv_books.csv"):
+            data = load_dataset(sample_path(sample), task="classify", seed=0)
+            runs.extend(baselines(data, sample))
+            for kind in KINDS:
+                for preset in PRESETS:
+                    t0 = time.perf_counter()
+                    res = train(
+                        TrainConfig(task="classify", model_kind=kind, preset=preset, max_time=args.max_time, checkpoint_every=0),
+                        data,
+                    )
+                    m = score_split(res.model, data, "test")
+                    runs.append(
+                        {
+                            "task": "classify", "data": sample, "model": kind, "preset": preset,
+                            "params": count_params(res.model.module),
+                            "accuracy": round(m["accuracy"], 4), "macro_f1": round(m["macro_f1"], 4),
+                            "train_seconds": round(res.seconds, 1), "steps": res.steps,
+                            "stop_reason": res.stop_reason, "wall_seconds": round(time.perf_counter() - t0, 1),
+                        }
+                    )
+                    print(json.dumps(runs[-1]), file=sys.stderr, flush=True)
     if args.only != "classify":
         data = load_dataset(sample_path("kjv_pentateuch.txt"), task="generate", seed=0)
         for kind in ("transformer", "lstm"):
@@ -67,7 +100,7 @@ def main() -> int:
                 m = score_split(res.model, data, "test")
                 runs.append(
                     {
-                        "task": "generate", "model": kind, "preset": preset,
+                        "task": "generate", "data": "kjv_pentateuch.txt", "model": kind, "preset": preset,
                         "params": count_params(res.model.module),
                         "bits_per_char": round(m["bits_per_char"], 4), "perplexity": round(m["perplexity"], 3),
                         "train_seconds": round(res.seconds, 1), "steps": res.steps, "stop_reason": res.stop_reason,
@@ -83,12 +116,12 @@ def main() -> int:
     if args.json:
         with open(args.json, "w") as fh:
             json.dump(out, fh, indent=2)
-    print("\n| task | model | preset | params | quality | train s | steps | stop |")
+    print("\n| data | model | preset | params | quality | train s | steps | stop |")
     print("|---|---|---|---:|---:|---:|---:|---|")
     for r in runs:
         q = (f"acc {r['accuracy']:.3f} / F1 {r['macro_f1']:.3f}" if r["task"] == "classify"
              else f"{r['bits_per_char']:.3f} bits/char")
-        print(f"| {r['task']} | {r['model']} | {r['preset']} | {r['params']:,} | {q} | {r['train_seconds']} | {r['steps']} | {r['stop_reason']} |")
+        print(f"| {r['data']} | {r['model']} | {r['preset']} | {r['params']:,} | {q} | {r['train_seconds']} | {r['steps']} | {r['stop_reason']} |")
     return 0
 
 
