@@ -77,6 +77,8 @@ def _files() -> dict[str, bytes]:
     files["tabs.csv"] = _csv(pairs, "\t").encode("utf-8")
     files["pipe.csv"] = _csv(pairs, "|").encode("utf-8")
     files["excel_tabs.txt"] = _csv(pairs, "\t").encode("utf-8")  # Excel "Text (Tab delimited)"
+    # Excel "Unicode Text": UTF-16 with BOM, tabs, Windows line ends, named .txt.
+    files["excel_unicode.txt"] = _csv(pairs, "\t").replace("\n", "\r\n").encode("utf-16")
 
     # --- broken structure ----------------------------------------------------------------------
     multi = [

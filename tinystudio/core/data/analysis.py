@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import os
 from array import array
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -18,22 +19,24 @@ from tinystudio.core.data import checks
 from tinystudio.core.data.columns import ColumnChoice, detect_columns
 from tinystudio.core.data.formats import FileFormat, sniff_format
 from tinystudio.core.data.reading import ColumnReader, read_columns, read_head
-from tinystudio.core.data.report import DataReport, Problem, sort_problems
-from tinystudio.core.data.splits import (
-    Splits,
-    _check_fractions,
-    contiguous_split,
-    stratified_split,
-)
-from tinystudio.core.errors import ConfigError, DataError
+from tinystudio.core.data.report import MAX_PROBLEM_ROWS, DataReport, Problem, sort_problems
+from tinystudio.core.data.splits import Splits, check_fractions, contiguous_split, stratified_split
+from tinystudio.core.errors import CancelledError, ConfigError, DataError
 
 #: Label values that mean "no label" (compared after stripping, ignoring case).
 MISSING_LABELS = frozenset({"", "n/a", "na", "nan", "null", "none", "-"})
 #: Rows read up front to choose the columns.
 DETECTION_ROWS = 2000
+#: The tasks we know.
 TASKS = ("classify", "generate")
-_MAX_ROWS = 1000
+#: Progress is reported, and the stop flag checked, every this many rows (a power of two).
+PROGRESS_EVERY = 1 << 15
 _NO_SPLITS = Splits((), (), ())
+
+#: ``on_progress(fraction)`` receives how much of the file has been read, from 0 to 1.
+ProgressCallback = Callable[[float], None]
+#: ``should_stop()`` returns True when the user asked to stop.
+StopCallback = Callable[[], bool]
 
 
 @dataclass
@@ -45,7 +48,7 @@ class Analysis:
     labels: list[int] | None  # index into label_names
     label_names: list[str]
     splits: Splits
-    row_numbers: np.ndarray  # file row number of each text (1-based)
+    row_numbers: np.ndarray  # file row number of each text (1-based data row)
 
 
 def inspect_data(
@@ -57,6 +60,8 @@ def inspect_data(
     *,
     val_fraction: float = 0.1,
     test_fraction: float = 0.1,
+    on_progress: ProgressCallback | None = None,
+    should_stop: StopCallback | None = None,
 ) -> DataReport:
     """Read the whole file and report what would be used for training, and what is wrong.
 
@@ -70,6 +75,10 @@ def inspect_data(
         Column names (case-insensitive) or 0-based indices; None to guess.
     seed, val_fraction, test_fraction
         The split to check for texts repeated between train and test.
+    on_progress, should_stop
+        Optional: called every few ten thousand rows with the fraction of the file read /
+        asked whether to give up (then :class:`CancelledError` is raised). For the GUI's
+        worker; the callbacks run in the reading thread.
 
     Returns
     -------
@@ -80,11 +89,58 @@ def inspect_data(
     ------
     DataError
         Only when the file cannot be read at all (missing, empty, binary), or a chosen
-        column does not exist (``unknown_column``).
+        column does not exist (``unknown_column``, ``same_column``).
     ConfigError
         For an unknown task or impossible split fractions.
+    CancelledError
+        When ``should_stop()`` returned True.
     """
-    return analyse(path, task, text_col, label_col, seed, val_fraction, test_fraction).report
+    return analyse(path, task, text_col, label_col, seed, val_fraction, test_fraction,
+                   on_progress=on_progress, should_stop=should_stop).report  # fmt: skip
+
+
+@dataclass
+class _Plan:
+    """Which columns to stream (``wanted`` is empty when there is nothing to read)."""
+
+    columns: list[str]
+    width: int
+    choice: ColumnChoice
+    wanted: list[int]
+
+
+def _plan(
+    name: str,
+    fmt: FileFormat,
+    task: str,
+    text_col: str | int | None,
+    label_col: str | int | None,
+    problems: list[Problem],
+) -> _Plan:
+    if fmt.kind == "text":
+        if task == "classify":
+            problems.append(checks.plain_text_cannot_classify())
+        reason = "This is a plain text file: every non-blank line is one example."
+        return _Plan(["text"], 1, ColumnChoice("text", None, (reason,)), [0])
+    head = read_head(name, fmt, DETECTION_ROWS)
+    columns = head.columns
+    problems += checks.head_problems(fmt.has_header, columns, head.renamed)
+    if not head.rows:
+        problems.append(checks.header_only(columns))
+        return _Plan(columns, head.width, ColumnChoice("", None, ()), [])
+    try:
+        choice = detect_columns(columns, head.rows, task, text_col=text_col, label_col=label_col)
+    except DataError as exc:
+        if exc.code != "no_text_column":
+            raise  # a column the user named does not exist: their mistake, not the file's
+        problems.append(Problem("no_text_column", "fatal", exc.message))
+        return _Plan(columns, head.width, ColumnChoice("", None, (exc.message,)), [])
+    wanted = [columns.index(choice.text_column)]
+    if choice.label_column is not None:
+        wanted.append(columns.index(choice.label_column))
+    elif task == "classify":
+        problems.append(checks.no_label_column(columns, choice.text_column))
+    return _Plan(columns, head.width, choice, wanted)
 
 
 def analyse(
@@ -95,101 +151,71 @@ def analyse(
     seed: int = 0,
     val_fraction: float = 0.1,
     test_fraction: float = 0.1,
+    *,
+    on_progress: ProgressCallback | None = None,
+    should_stop: StopCallback | None = None,
 ) -> Analysis:
     """Do the work of :func:`inspect_data` and keep the texts, labels and splits."""
     if task not in TASKS:
         raise ConfigError(
             f"Unknown task '{task}'; choose 'classify' or 'generate'.", code="unknown_task"
         )
-    _check_fractions(val_fraction, test_fraction)
+    check_fractions(val_fraction, test_fraction)
     name = os.fspath(path)
     fmt = sniff_format(name, task=task)
     problems: list[Problem] = []
+    plan = _plan(name, fmt, task, text_col, label_col, problems)
+    if not plan.wanted:
+        report = DataReport(name, fmt, plan.columns, plan.choice, 0, 0, {}, {},
+                            sort_problems(problems))  # fmt: skip
+        return Analysis(report, [], None, [], _NO_SPLITS, np.zeros(0, dtype=np.int64))
+
+    reader = read_columns(name, fmt, plan.wanted, width=plan.width, join_extra_into=plan.wanted[0])
+    watch = _watcher(reader, on_progress, should_stop)
+    got = _collect(reader, is_text_file=fmt.kind == "text", with_labels=len(plan.wanted) > 1,
+                   watch=watch)  # fmt: skip
+    if on_progress is not None:
+        on_progress(1.0)
+    choice = plan.choice
+    problems += checks.reader_problems(reader, plan.width, plan.columns, choice.text_column)
     if fmt.kind == "text":
-        columns, width = ["text"], 1
-        choice = ColumnChoice(
-            "text", None, ("This is a plain text file: every non-blank line is one example.",)
-        )
-        if task == "classify":
-            problems.append(
-                Problem(
-                    "no_label_column",
-                    "fatal",
-                    "This is a plain text file, with one text per line and no labels. To train "
-                    "a classifier, use a table (CSV) with a column of texts and a column of "
-                    "labels; plain text files are for the 'generate' task.",
-                )
-            )
-        wanted = [0]
+        dropped = {"empty_line": got.n_empty} if got.n_empty else {}
     else:
-        head = read_head(name, fmt, DETECTION_ROWS)
-        columns, width = head.columns, head.width
-        if not fmt.has_header:
-            problems.append(
-                Problem(
-                    "no_header",
-                    "info",
-                    "The first row looks like data, not column names, so the columns are called "
-                    + ", ".join(f"'{c}'" for c in columns[:6])
-                    + (" …" if width > 6 else "")
-                    + ".",
-                )
-            )
-        if head.renamed:
-            problems.append(
-                Problem(
-                    "renamed_columns",
-                    "info",
-                    "Column names were changed: " + "; ".join(head.renamed) + ".",
-                )
-            )
-        if not head.rows:
-            problems.append(
-                Problem(
-                    "header_only",
-                    "fatal",
-                    f"The file has column names ({', '.join(columns)}) but no rows of data below "
-                    "them.",
-                )
-            )
-            return _early(name, fmt, columns, ColumnChoice("", None, ()), problems)
-        try:
-            choice = detect_columns(
-                columns, head.rows, task, text_col=text_col, label_col=label_col
-            )
-        except DataError as exc:
-            if exc.code != "no_text_column":
-                raise
-            problems.append(Problem("no_text_column", "fatal", exc.message))
-            return _early(name, fmt, columns, ColumnChoice("", None, (exc.message,)), problems)
-        wanted = [columns.index(choice.text_column)]
-        if choice.label_column is not None:
-            wanted.append(columns.index(choice.label_column))
-        elif task == "classify":
-            where = (
-                f"The file has a single column ('{columns[0]}')"
-                if width == 1
-                else f"Apart from '{choice.text_column}', the columns are empty"
-            )
-            problems.append(
-                Problem(
-                    "no_label_column",
-                    "fatal",
-                    f"{where}, so there is no column for labels. A classifier needs a column of "
-                    "texts and a column of labels.",
-                )
-            )
-    reader = read_columns(name, fmt, wanted, width=width, join_extra_into=wanted[0])
-    return _collect_and_check(
-        name, fmt, columns, choice, reader, problems, task, seed, val_fraction, test_fraction
-    )
+        dropped = {k: v for k, v in (("empty_text", got.n_empty),
+                                     ("missing_label", got.n_missing)) if v}  # fmt: skip
+        problems += checks.drop_problems(got.n_empty, got.empty_rows, got.n_missing,
+                                         got.missing_rows, choice.text_column,
+                                         choice.label_column)  # fmt: skip
+    texts = got.texts
+    row_numbers = np.frombuffer(got.rows, dtype=np.int64) if got.rows else np.zeros(0, np.int64)
+    if not texts and not any(p.severity == "fatal" for p in problems):
+        problems.append(checks.no_rows_left(got.n, choice.label_column is not None))
 
+    y: np.ndarray | None = None
+    label_names: list[str] = []
+    class_counts: dict[str, int] = {}
+    if choice.label_column is not None:
+        y, label_names, class_counts = _finish_labels(got.label_ids, got.labels.names)
+        if got.labels.stripped:
+            problems.append(checks.labels_stripped(got.labels.stripped))
+        problems += checks.label_problems(class_counts, choice.label_column, len(texts), y,
+                                          row_numbers, label_names)  # fmt: skip
+    elif task == "generate":
+        problems += checks.generate_size_problem(sum(map(len, texts)), len(texts))
 
-def _early(
-    name: str, fmt: FileFormat, columns: list[str], choice: ColumnChoice, problems: list[Problem]
-) -> Analysis:
-    report = DataReport(name, fmt, columns, choice, 0, 0, {}, {}, sort_problems(problems))
-    return Analysis(report, [], None, [], _NO_SPLITS, np.zeros(0, dtype=np.int64))
+    splits = _NO_SPLITS
+    if not any(p.severity == "fatal" for p in problems):
+        if y is not None:
+            splits = stratified_split(y, seed, val_fraction, test_fraction)
+            problems += checks.duplicate_problem(texts, splits.train, splits.val, splits.test,
+                                                 row_numbers)  # fmt: skip
+        else:
+            splits = contiguous_split(len(texts), val_fraction, test_fraction)
+    report = DataReport(name, fmt, plan.columns, choice, rows_read=got.n, rows_used=len(texts),
+                        dropped=dropped, class_counts=class_counts,
+                        problems=sort_problems(problems))  # fmt: skip
+    labels = y.tolist() if y is not None else None
+    return Analysis(report, texts, labels, label_names, splits, row_numbers)
 
 
 class _Labels:
@@ -199,7 +225,7 @@ class _Labels:
         self.ids: dict[str, int] = {}  # raw cell -> id (-1: missing)
         self.names: list[str] = []  # id -> stripped label
         self._by_name: dict[str, int] = {}
-        self.stripped: list[str] = []  # raw cells that had spaces around them
+        self.stripped: list[str] = []  # a few raw cells that had spaces around them
 
     def add(self, raw: str) -> int:
         label = raw.strip()
@@ -215,36 +241,58 @@ class _Labels:
         return lid
 
 
-def _collect_and_check(
-    name: str,
-    fmt: FileFormat,
-    columns: list[str],
-    choice: ColumnChoice,
+@dataclass
+class _Collected:
+    texts: list[str] = field(default_factory=list)
+    rows: array = field(default_factory=lambda: array("q"))  # file row of each kept text
+    label_ids: array = field(default_factory=lambda: array("i"))
+    labels: _Labels = field(default_factory=_Labels)
+    n: int = 0  # rows read
+    n_empty: int = 0
+    n_missing: int = 0
+    empty_rows: list[int] = field(default_factory=list)
+    missing_rows: list[int] = field(default_factory=list)
+
+
+def _watcher(
+    reader: ColumnReader, on_progress: ProgressCallback | None, should_stop: StopCallback | None
+) -> Callable[[], None] | None:
+    """One function for the hot loop to call now and then: report progress, honour stop."""
+    if on_progress is None and should_stop is None:
+        return None
+
+    def watch() -> None:
+        if should_stop is not None and should_stop():
+            raise CancelledError("Reading the file was stopped.", code="cancelled")
+        if on_progress is not None:
+            on_progress(reader.fraction_done())
+
+    return watch
+
+
+def _collect(
     reader: ColumnReader,
-    problems: list[Problem],
-    task: str,
-    seed: int,
-    val_fraction: float,
-    test_fraction: float,
-) -> Analysis:
-    texts: list[str] = []
-    rows = array("q")
-    ids = array("i")
-    labels = _Labels()
-    empty_rows: list[int] = []
-    missing_rows: list[int] = []
-    n_empty = n_missing = n = 0
-    is_text_file = fmt.kind == "text"
-    add_text, add_row, add_id = texts.append, rows.append, ids.append
-    known, new_label = labels.ids, labels.add
-    with_labels = choice.label_column is not None
-    # Hot loop (a million rows): local names only, one dict lookup per label.
+    *,
+    is_text_file: bool,
+    with_labels: bool,
+    watch: Callable[[], None] | None = None,
+) -> _Collected:
+    """Stream the rows, keeping texts (stripped, except plain-text lines) and label ids."""
+    got = _Collected()
+    add_text, add_row, add_id = got.texts.append, got.rows.append, got.label_ids.append
+    known, new_label = got.labels.ids, got.labels.add
+    empty_rows, missing_rows = got.empty_rows, got.missing_rows
+    n = n_empty = n_missing = 0
+    every = PROGRESS_EVERY - 1
+    # The hot loop (a million rows): local names only, one dict lookup per label.
     for cells in reader:
         n += 1
+        if not n & every and watch is not None:
+            watch()
         text = cells[0] if is_text_file else cells[0].strip()
         if not text or (is_text_file and text.isspace()):
             n_empty += 1
-            if len(empty_rows) < _MAX_ROWS:
+            if len(empty_rows) < MAX_PROBLEM_ROWS:
                 empty_rows.append(n)
             continue
         if with_labels:
@@ -253,77 +301,14 @@ def _collect_and_check(
                 lid = new_label(cells[1])
             if lid < 0:
                 n_missing += 1
-                if len(missing_rows) < _MAX_ROWS:
+                if len(missing_rows) < MAX_PROBLEM_ROWS:
                     missing_rows.append(n)
                 continue
             add_id(lid)
         add_text(text)
         add_row(n)
-    row_numbers = np.frombuffer(rows, dtype=np.int64) if rows else np.zeros(0, np.int64)
-    problems += checks.reader_problems(reader, len(columns), columns, choice.text_column)
-    dropped: dict[str, int] = {}
-    if is_text_file:
-        if n_empty:
-            dropped["empty_line"] = n_empty
-    else:
-        dropped.update(
-            {k: v for k, v in (("empty_text", n_empty), ("missing_label", n_missing)) if v}
-        )
-        problems += checks.drop_problems(
-            n_empty, empty_rows, n_missing, missing_rows, choice.text_column, choice.label_column
-        )
-    if not texts and not any(p.severity == "fatal" for p in problems):
-        problems.append(
-            Problem(
-                "no_rows_left",
-                "fatal",
-                f"No usable rows are left: all {n:,} rows have an empty text"
-                + (" or a missing label." if with_labels else "."),
-            )
-        )
-    y: list[int] | None = None
-    label_names: list[str] = []
-    class_counts: dict[str, int] = {}
-    if with_labels:
-        y_arr, label_names, class_counts = _finish_labels(ids, labels.names)
-        y = y_arr.tolist()
-        if labels.stripped:
-            problems.append(
-                Problem(
-                    "labels_stripped",
-                    "info",
-                    "Spaces around some labels were removed (for example "
-                    + ", ".join(repr(s) for s in labels.stripped[:3])
-                    + "), so they count as the "
-                    "same label as without spaces.",
-                )
-            )
-        problems += checks.label_problems(
-            class_counts, choice.label_column or "", len(texts), y_arr, row_numbers, label_names
-        )
-    elif task == "generate":
-        problems += checks.generate_size_problem(sum(map(len, texts)), len(texts))
-    splits = _NO_SPLITS
-    if not any(p.severity == "fatal" for p in problems):
-        if y is not None:
-            splits = stratified_split(y, seed, val_fraction, test_fraction)
-            problems += checks.duplicate_problem(
-                texts, splits.train, splits.val, splits.test, row_numbers
-            )
-        else:
-            splits = contiguous_split(len(texts), val_fraction, test_fraction)
-    report = DataReport(
-        name,
-        fmt,
-        columns,
-        choice,
-        rows_read=n,
-        rows_used=len(texts),
-        dropped=dropped,
-        class_counts=class_counts,
-        problems=sort_problems(problems),
-    )
-    return Analysis(report, texts, y, label_names, splits, row_numbers)
+    got.n, got.n_empty, got.n_missing = n, n_empty, n_missing
+    return got
 
 
 def _finish_labels(ids: array, names: list[str]) -> tuple[np.ndarray, list[str], dict[str, int]]:

@@ -43,6 +43,86 @@ def _quote_list(names: Sequence[str], limit: int = 6) -> str:
     return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
 
 
+def plain_text_cannot_classify() -> Problem:
+    """A .txt file (one text per line) was given to the classify task."""
+    return Problem(
+        "no_label_column",
+        "fatal",
+        "This is a plain text file, with one text per line and no labels. To train a "
+        "classifier, use a table (CSV) with a column of texts and a column of labels; plain "
+        "text files are for the 'generate' task.",
+    )
+
+
+def head_problems(
+    has_header: bool, columns: Sequence[str], renamed: Sequence[str]
+) -> list[Problem]:
+    """No header row, or column names we had to invent or change."""
+    out = []
+    if not has_header:
+        shown = ", ".join(f"'{c}'" for c in columns[:6]) + (" …" if len(columns) > 6 else "")
+        out.append(
+            Problem(
+                "no_header",
+                "info",
+                "The first row looks like data, not column names, so the columns are called "
+                f"{shown}.",
+            )
+        )
+    if renamed:
+        out.append(
+            Problem(
+                "renamed_columns", "info", "Column names were changed: " + "; ".join(renamed) + "."
+            )
+        )
+    return out
+
+
+def header_only(columns: Sequence[str]) -> Problem:
+    """Column names and nothing below them."""
+    return Problem(
+        "header_only",
+        "fatal",
+        f"The file has column names ({', '.join(columns)}) but no rows of data below them.",
+    )
+
+
+def no_label_column(columns: Sequence[str], text_column: str) -> Problem:
+    """Classify, but no column other than the text one has any values."""
+    where = (
+        f"The file has a single column ('{columns[0]}')"
+        if len(columns) == 1
+        else f"Apart from '{text_column}', the columns are empty"
+    )
+    return Problem(
+        "no_label_column",
+        "fatal",
+        f"{where}, so there is no column for labels. A classifier needs a column of texts "
+        "and a column of labels.",
+    )
+
+
+def no_rows_left(n_rows: int, with_labels: bool) -> Problem:
+    """Every row was dropped."""
+    return Problem(
+        "no_rows_left",
+        "fatal",
+        f"No usable rows are left: all {n_rows:,} rows have an empty text"
+        + (" or a missing label." if with_labels else "."),
+    )
+
+
+def labels_stripped(examples: Sequence[str]) -> Problem:
+    """Labels written with spaces around them (merged with the same label without)."""
+    shown = ", ".join(repr(s) for s in examples[:3])
+    return Problem(
+        "labels_stripped",
+        "info",
+        f"Spaces around some labels were removed (for example {shown}), so they count as the "
+        "same label as without spaces.",
+    )
+
+
 def reader_problems(
     reader: ColumnReader, width: int, columns: Sequence[str], text_column: str
 ) -> list[Problem]:
@@ -52,17 +132,17 @@ def reader_problems(
     if n_ragged:
         parts = []
         if reader.n_longer:
+            n, rows = reader.n_longer, reader.longer_rows
             parts.append(
-                f"{_plural(reader.n_longer, 'row')} ({_first_rows(reader.longer_rows, reader.n_longer)}) "
-                f"{_verb(reader.n_longer, 'has', 'have')} more than {width} values — usually a separator inside a text "
-                f"without quotes; the extra pieces were joined back into "
-                f"'{text_column}'"
+                f"{_plural(n, 'row')} ({_first_rows(rows, n)}) {_verb(n, 'has', 'have')} more "
+                f"than {width} values — usually a separator inside a text without quotes; the "
+                f"extra pieces were joined back into '{text_column}'"
             )
         if reader.n_shorter:
+            n, rows = reader.n_shorter, reader.shorter_rows
             parts.append(
-                f"{_plural(reader.n_shorter, 'row')} ({_first_rows(reader.shorter_rows, reader.n_shorter)}) "
-                f"{_verb(reader.n_shorter, 'has', 'have')} fewer than {width} values; the missing "
-                "ones were treated as empty"
+                f"{_plural(n, 'row')} ({_first_rows(rows, n)}) {_verb(n, 'has', 'have')} fewer "
+                f"than {width} values; the missing ones were treated as empty"
             )
         out.append(
             Problem(

@@ -57,6 +57,18 @@ def name_words(name: str) -> list[str]:
     return re.findall(r"[a-z]+|\d+", spaced.lower())
 
 
+def name_matches(name: str, vocabulary: frozenset[str]) -> bool:
+    """Does a column name look like one of ``vocabulary`` ("Review Text" ~ "text")?
+
+    The whole name may match ("y"), or one of its words of two letters or more, in a name
+    of at most three words — a sentence that happens to contain "text" is not a name.
+    """
+    words = name_words(name)
+    if name.strip().casefold() in vocabulary:
+        return True
+    return len(words) <= 3 and any(len(w) > 1 and w in vocabulary for w in words)
+
+
 @dataclass
 class _Stats:
     index: int
@@ -70,11 +82,11 @@ class _Stats:
 
     @property
     def label_named(self) -> bool:
-        return any(w in LABEL_NAMES for w in name_words(self.name))
+        return name_matches(self.name, LABEL_NAMES)
 
     @property
     def id_named(self) -> bool:
-        return any(w in ID_NAMES for w in name_words(self.name))
+        return name_matches(self.name, ID_NAMES)
 
 
 def _is_number(value: str) -> bool:

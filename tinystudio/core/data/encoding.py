@@ -87,6 +87,21 @@ _CP1252_TABLE: tuple[str, ...] = tuple(
 
 _C1 = re.compile("[\x80-\x9f]")
 _WESTERN = frozenset({"cp1252", "latin_1", "iso8859_15"})
+# DOS, Mac, HP and EBCDIC code pages: possible, but far rarer today than the Windows ones.
+_LEGACY = (
+    "cp4",
+    "cp7",
+    "cp8",
+    "cp1006",
+    "cp1125",
+    "cp0",
+    "cp1026",
+    "cp1140",
+    "cp273",
+    "cp500",
+    "mac_",
+    "hp_",
+)
 
 _local = threading.local()
 
@@ -289,22 +304,31 @@ def _guess_wide_without_bom(raw: bytes) -> str | None:
 
 
 def _guess_with_charset_normalizer(raw: bytes) -> str:
-    """Ask charset-normalizer, with two corrections learnt on short real-world files.
+    """Ask charset-normalizer, with corrections learnt on short real-world files.
 
     - Drop answers that decode to C1 control characters (U+0080–U+009F): they never occur
       in real text, but ISO-8859-x "wins" when it maps "€" (0x80) to one.
-    - Prefer Windows-1252 when one of its cousins is about as good as the best answer
-      (charset-normalizer often names cp1250 or a Mac code page for a French CSV).
+    - Prefer today's code pages to DOS, Mac and EBCDIC ones when they are about as good.
+    - Prefer Windows-1252 when one of its cousins is about as good as the best answer:
+      charset-normalizer often names cp1250 or a DOS code page for a French CSV. With few
+      accented bytes the evidence is thin, so Windows-1252 (what Excel writes on Western
+      European Windows) wins unless it is clearly worse.
     """
     results = list(from_bytes(raw)) or list(from_bytes(raw, threshold=0.5))
     plausible = [m for m in results if not _C1.search(str(m))] or results
     if not plausible:
         return "cp1252"
+    low = min(m.chaos for m in plausible)
+    modern = [m for m in plausible if not m.encoding.startswith(_LEGACY)]
+    if modern and min(m.chaos for m in modern) <= low + 0.05:
+        plausible = modern
     best = min(plausible, key=lambda m: (m.chaos, -m.coherence))
+    accented = len(raw.translate(None, bytes(range(0x80))))
+    margin = 0.02 if accented >= 20 else 1.0
     for match in plausible:
         if (
             match.chaos <= best.chaos + 0.1
-            and match.coherence >= best.coherence - 0.02
+            and match.coherence >= best.coherence - margin
             and _WESTERN & set(match.could_be_from_charset)
         ):
             return "cp1252"

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from clevercsv import Detector
 
-from tinystudio.core.data.columns import ID_NAMES, LABEL_NAMES, TEXT_NAMES, name_words
+from tinystudio.core.data.columns import ID_NAMES, LABEL_NAMES, TEXT_NAMES, name_matches
 from tinystudio.core.data.encoding import read_sample
 
 #: Characters of decoded text given to the dialect detector.
@@ -200,7 +200,7 @@ def _single_column_header(rows: list[list[str]]) -> bool:
     if not rows or len(rows[0]) != 1:
         return False
     first = rows[0][0].strip()
-    return 0 < len(first) <= 30 and any(w in TEXT_NAMES for w in name_words(first))
+    return 0 < len(first) <= 30 and name_matches(first, TEXT_NAMES)
 
 
 def looks_like_header(rows: list[list[str]]) -> bool:
@@ -209,22 +209,25 @@ def looks_like_header(rows: list[list[str]]) -> bool:
     Each column votes: a numeric column under a non-numeric first cell, a first cell that is
     a known column name ("text", "label", "id", ...), a first cell that never reappears in a
     column of repeating values, or a short first cell above long texts all vote "header";
-    a first cell that reappears below, or a number above numbers, vote "data". A tie goes
+    a first cell that reappears below (strongly so in a column of repeating values), or a
+    number above numbers, vote "data". A tie goes
     to "header" when the first row is short, non-numeric and without duplicates, because
     files exported from spreadsheets nearly always have one.
     """
     if not rows:
         return False
     first = [c.strip() for c in rows[0]]
+    while len(first) > 1 and not first[-1]:  # "text,label,," — trailing empty names
+        first.pop()
     plausible = (
         all(first)
         and len(set(first)) == len(first)
         and not any(_is_number(c) for c in first)
-        and all(len(c) <= 40 for c in first)
+        and all(len(c) <= 40 and "\n" not in c for c in first)
     )
     if any(len(c) > 60 for c in first):
         return False
-    rest = [r for r in rows[1 : HEADER_ROWS + 1] if len(r) == len(first)]
+    rest = [r for r in rows[1 : HEADER_ROWS + 1] if len(r) >= len(first)]
     if not rest:
         return plausible
     score = 0
@@ -233,14 +236,18 @@ def looks_like_header(rows: list[list[str]]) -> bool:
         if not filled:
             continue
         head_is_number = bool(head) and _is_number(head)
-        if head and not head_is_number and any(w in _KNOWN_NAMES for w in name_words(head)):
+        if head and not head_is_number and "\n" not in head and name_matches(head, _KNOWN_NAMES):
             score += 2
+        repeating = len(set(filled)) <= len(filled) / 2
         if sum(map(_is_number, filled)) >= 0.9 * len(filled):
             score += -2 if head_is_number else 2
-        elif head in filled or head_is_number:
+        elif head in filled:
+            # "pos" above a column of pos/neg is data; a text seen twice is weaker evidence.
+            score -= 2 if repeating else 1
+        elif head_is_number:
             score -= 1
         else:
-            if len(set(filled)) <= len(filled) / 2:
+            if repeating:
                 score += 1
             avg = sum(map(len, filled)) / len(filled)
             if head and avg >= 15 and avg >= 3 * len(head):

@@ -13,6 +13,7 @@ skipped and not counted. For plain text files, a row is a line, blank lines incl
 from __future__ import annotations
 
 import csv
+import io
 import os
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
@@ -98,10 +99,15 @@ def read_head(path: str | os.PathLike[str], fmt: FileFormat, n_rows: int = 200) 
             rows.append(row)
             if len(rows) >= n_rows:
                 break
+    usual = Counter(len(r) for r in rows).most_common(1)[0][0] if rows else 1
     if header is not None:
+        # A header with trailing empty names ("text,label,,") over narrower rows: the empty
+        # names are leftovers of a spreadsheet's formatted cells, not columns.
+        while len(header) > max(usual, 1) and not header[-1].strip():
+            header = header[:-1]
         width = len(header)
     else:
-        width = Counter(len(r) for r in rows).most_common(1)[0][0] if rows else 1
+        width = usual
     columns, notes = column_names(header, width)
     rows = [r + [""] * (width - len(r)) if len(r) < width else r for r in rows]
     return Head(columns, rows, width, notes)
@@ -167,6 +173,18 @@ class ColumnReader:
         self.n_shorter = 0
         self.unclosed_quote_row: int | None = None
         self.replaced_bytes = 0
+        self._file: io.TextIOWrapper | None = None
+
+    def fraction_done(self) -> float:
+        """How far through the file the iteration is, from 0 to 1 (by bytes)."""
+        f = self._file
+        if f is None or f.closed:
+            return 1.0 if self.rows_read else 0.0
+        try:
+            size = os.fstat(f.fileno()).st_size
+            return min(1.0, f.buffer.tell() / size) if size else 1.0
+        except (OSError, ValueError):
+            return 0.0
 
     def __iter__(self) -> Iterator[tuple[str, ...]]:
         self._reset()
@@ -177,6 +195,7 @@ class ColumnReader:
         reset_fallback_count()
         try:
             with _open_text(self.path, self.fmt, None) as f:
+                self._file = f
                 for line in f:
                     n += 1
                     yield (line.rstrip("\n"),)
@@ -198,6 +217,7 @@ class ColumnReader:
         reset_fallback_count()
         try:
             with _open_text(self.path, self.fmt, "") as f:
+                self._file = f
                 reader = csv.reader(f, **self.fmt.csv_options())
                 if self.fmt.has_header:
                     for row in reader:
@@ -226,9 +246,12 @@ class ColumnReader:
         """Make a ragged row ``width`` long.
 
         Extra values are most often a separator typed inside a text that is not quoted, so
-        they are joined back into the text column; missing values become "".
+        they are joined back into the text column; missing values become "". Extra values
+        that are all empty (a trailing separator, as some exports write) are simply dropped.
         """
         if len(row) > width:
+            if not any(row[width:]):
+                return row[:width]
             self.n_longer += 1
             if len(self.longer_rows) < MAX_ROWS_KEPT:
                 self.longer_rows.append(n)

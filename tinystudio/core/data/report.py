@@ -35,6 +35,15 @@ Information:
 ``renamed_columns``        empty or repeated column names were given new names.
 ``labels_stripped``        spaces around labels were removed (" pos" counts as "pos").
 ``imbalanced_classes``     the largest label has 10 times more examples than the smallest.
+
+Not problems but errors (raised, because there is no content to report on)
+---------------------------------------------------------------------------
+:class:`~tinystudio.core.errors.DataError` codes: ``file_not_found``, ``not_a_file``,
+``cannot_open``, ``empty_file``, ``binary_file`` (with a message saying what the file is:
+Excel workbook, ZIP, PDF, picture...), ``unknown_column`` and ``same_column`` (a column
+override that does not fit the file). :func:`load_dataset` also raises ``DataError`` with
+the code of the first fatal problem. :class:`~tinystudio.core.errors.ConfigError` codes:
+``unknown_task``, ``bad_split_fractions``.
 """
 
 from __future__ import annotations

@@ -28,7 +28,7 @@ class Splits:
     test: tuple[int, ...]
 
 
-def _check_fractions(val_fraction: float, test_fraction: float) -> None:
+def check_fractions(val_fraction: float, test_fraction: float) -> None:
     if not (0 <= val_fraction < 1 and 0 <= test_fraction < 1 and val_fraction + test_fraction < 1):
         raise ConfigError(
             f"The validation and test shares ({val_fraction:g} and {test_fraction:g}) must be "
@@ -46,7 +46,7 @@ def _target(n: int, fraction: float) -> int:
 
 def contiguous_split(n: int, val_fraction: float = 0.1, test_fraction: float = 0.1) -> Splits:
     """Split ``n`` documents in file order: train first, then validation, then test."""
-    _check_fractions(val_fraction, test_fraction)
+    check_fractions(val_fraction, test_fraction)
     n_val, n_test = _target(n, val_fraction), _target(n, test_fraction)
     n_train = n - n_val - n_test
     return Splits(
@@ -104,7 +104,7 @@ def stratified_split(
     ConfigError
         ``bad_split_fractions`` when the fractions leave nothing for training.
     """
-    _check_fractions(val_fraction, test_fraction)
+    check_fractions(val_fraction, test_fraction)
     y = np.asarray(labels, dtype=np.int64)
     n = len(y)
     if n == 0:
