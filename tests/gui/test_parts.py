@@ -1,0 +1,87 @@
+"""The parts on their own: the worker, the huge-table model, projects, help texts."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from tinystudio.gui import help_texts, worker
+from tinystudio.gui.project import Project, ProjectError, open_project, save_project
+from tinystudio.gui.table_model import RowsTableModel, tune_view
+
+
+def _boom(task):
+    raise RuntimeError("kaput")
+
+
+def _count(task, n):
+    for i in range(n):
+        task.report(i)
+    return n
+
+
+def test_worker_reports_progress_then_result(qtbot):
+    seen = []
+    h = worker.start("count", _count, 5)
+    h.progress.connect(seen.append)
+    with qtbot.waitSignal(h.finished, timeout=30_000) as blocker:
+        pass
+    assert blocker.args == [5] and seen == [0, 1, 2, 3, 4]
+    assert not h.is_running() and not worker.active_handles()
+
+
+def test_worker_exception_becomes_failed_with_details(qtbot):
+    h = worker.start("boom", _boom)
+    with qtbot.waitSignal(h.failed, timeout=30_000) as blocker:
+        pass
+    message, details = blocker.args
+    assert "kaput" in message and "bug" in message
+    assert "Traceback" in details and "RuntimeError" in details
+    assert not worker.active_handles()
+
+
+def test_table_model_scrolls_a_million_rows(qtbot):
+    from PySide6.QtWidgets import QTableView
+
+    rows = [(f"text number {i}", str(i % 7)) for i in range(1_000_000)]
+    model = RowsTableModel()
+    model.set_rows(["text", "label"], rows)
+    view = QTableView()
+    qtbot.addWidget(view)
+    view.setModel(model)
+    tune_view(view)
+    view.resize(800, 600)
+    view.show()
+    qtbot.waitExposed(view)
+    start = time.perf_counter()
+    for frac in (0.25, 0.5, 0.75, 1.0):
+        view.verticalScrollBar().setValue(int(view.verticalScrollBar().maximum() * frac))
+        view.viewport().repaint()
+    elapsed = time.perf_counter() - start
+    assert model.rowCount() == 1_000_000
+    assert model.headerData(999_999, pytest.importorskip("PySide6.QtCore").Qt.Orientation.Vertical) == "1000000"
+    assert elapsed < 2.0, f"scrolling took {elapsed:.2f}s"
+
+
+def test_project_round_trip(tmp_path):
+    data = tmp_path / "d.csv"
+    data.write_text("text,label\na,b\n", encoding="utf-8")
+    model = tmp_path / "m"
+    model.mkdir()
+    (model / "config.json").write_text("{}", encoding="utf-8")
+    p = Project(folder=tmp_path / "p.tinystudio", data_path=str(data), task="classify",
+                text_column="text", label_column="label", settings={"preset": "tiny"})
+    save_project(p, model, copy_data=True)
+    back = open_project(tmp_path / "p.tinystudio")
+    assert back.has_model and back.settings == {"preset": "tiny"}
+    assert back.data_path == str(tmp_path / "p.tinystudio" / "data" / "d.csv")
+    with pytest.raises(ProjectError):
+        open_project(tmp_path)
+
+
+def test_every_term_has_a_plain_tooltip():
+    for key in help_texts.TERMS:
+        assert help_texts.tip(key).startswith("<b>")
+    for needed in ("epoch", "loss", "validation", "quantization", "parameters"):
+        assert needed in help_texts.TERMS

@@ -1,0 +1,63 @@
+"""QApplication set-up and :func:`run_app`, what ``tinystudio`` (no sub-command) runs."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+
+ORGANIZATION = "TinyStudio"
+APPLICATION = "TinyStudio"
+
+
+def make_app(argv: list[str] | None = None):
+    """The QApplication (created once), with the names QSettings uses."""
+    # Before torch is imported anywhere (workers import it later): passive OpenMP waiting,
+    # or torch's threads starve the event loop (shared/PLATFORM.md).
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(argv or sys.argv[:1])
+    app.setOrganizationName(ORGANIZATION)
+    app.setApplicationName(APPLICATION)
+    app.setApplicationDisplayName(APPLICATION)
+    # Qt follows the system's light/dark palette by itself; Fusion draws it the same everywhere.
+    app.setStyle("Fusion")
+    from PySide6.QtGui import QIcon
+
+    from tinystudio.resources import resources_dir
+
+    icon = resources_dir() / "icons" / "tinystudio.png"
+    if icon.is_file():
+        app.setWindowIcon(QIcon(str(icon)))
+    import pyqtgraph as pg
+
+    pg.setConfigOptions(antialias=True)
+    return app
+
+
+def run_app(argv: list[str] | None = None) -> int:
+    """Open the main window with the bundled sample (or the file given) and run the event loop."""
+    app = make_app(argv)
+    from PySide6.QtCore import QTimer
+
+    from .main_window import MainWindow
+
+    win = MainWindow()
+    win.show()
+    args = [a for a in (argv or [])[1:] if not a.startswith("-")]
+    if args:
+        QTimer.singleShot(0, lambda: _open_arg(win, args[0]))
+    else:
+        QTimer.singleShot(0, win.open_sample)
+    # Ctrl+C in the terminal closes the window the normal way (stopping training first).
+    signal.signal(signal.SIGINT, lambda *_: QTimer.singleShot(0, win.close))
+    return app.exec()
+
+
+def _open_arg(win, path: str) -> None:
+    from .menus import _open_any
+
+    _open_any(win, path)

@@ -1,0 +1,355 @@
+"""The Data tab: open a file, choose columns and task, read the data report, see tokens."""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+from PySide6.QtCore import QItemSelectionModel, Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from . import help_texts, jobs, worker
+from .icons import icon
+from .plots import BarChart
+from .table_model import RowsTableModel, fit_columns, tune_view
+
+TASKS = [("classify", "Sort texts into groups (classify)"), ("generate", "Write text like this (generate)")]
+SEVERITY_ICON = {"fatal": "critical", "warning": "warning", "info": "information"}
+SEVERITY_COLOUR = {"fatal": "#dc2626", "warning": "#f59e0b", "info": "#3b82f6"}
+SEVERITY_ROLE = Qt.ItemDataRole.UserRole + 1
+PIECE_COLOURS = ("#bfdbfe", "#fde68a", "#bbf7d0", "#fbcfe8", "#ddd6fe")
+FILE_FILTER = "Data files (*.csv *.tsv *.txt);;All files (*)"
+
+
+class DataPanel(QWidget):
+    """Shows one data file; emits :attr:`data_ready` each time its report is complete."""
+
+    data_ready = Signal(object)  # jobs.DataResult
+    load_failed = Signal(str, str)  # message, details
+    loading = Signal(str)  # path being read
+    open_requested = Signal()  # the "Open a file…" button
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.result: jobs.DataResult | None = None
+        self._handle: worker.TaskHandle | None = None
+        self._tokenizer = None
+        self._problem_cursor: dict[int, int] = {}
+        self._pending_path: str | None = None
+
+        self.open_button = QPushButton("Open a file…")
+        self.open_button.setToolTip("Open a CSV or text file (Ctrl+O). You can also drop a file on the window.")
+        self.open_button.clicked.connect(self.open_requested)
+        self.file_label = QLabel("No file yet")
+        self.file_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.task_combo = QComboBox()
+        for key, words in TASKS:
+            self.task_combo.addItem(words, key)
+        self.task_combo.setToolTip(help_texts.tip("task"))
+        self.text_combo = QComboBox()
+        self.text_combo.setToolTip(help_texts.tip("text_column"))
+        self.label_combo = QComboBox()
+        self.label_combo.setToolTip(help_texts.tip("label_column"))
+        for combo in (self.task_combo, self.text_combo, self.label_combo):
+            combo.activated.connect(self._choices_changed)
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+
+        top = QHBoxLayout()
+        top.addWidget(self.open_button)
+        top.addWidget(self.file_label, 1)
+        form = QHBoxLayout()
+        form.addWidget(QLabel("The model should:"))
+        form.addWidget(self.task_combo)
+        form.addSpacing(16)
+        form.addWidget(QLabel("Texts are in:"))
+        form.addWidget(self.text_combo)
+        self.label_caption = QLabel("Labels are in:")
+        form.addSpacing(16)
+        form.addWidget(self.label_caption)
+        form.addWidget(self.label_combo)
+        form.addStretch(1)
+
+        self.banner = QLabel()
+        self.banner.setWordWrap(True)
+        self.banner.setTextFormat(Qt.TextFormat.RichText)
+
+        self.table_model = RowsTableModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.table_model)
+        tune_view(self.table)
+        self.table.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._show_tokens(cur.row()))
+
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.chart = BarChart()
+        self.chart.setMinimumHeight(140)
+        self.chart.setToolTip("How many examples each label has. Very uneven counts make rare labels hard to learn.")
+        self.problems = QListWidget()
+        self.problems.setWordWrap(True)
+        self.problems.itemClicked.connect(self._problem_clicked)
+        self.problems.setToolTip("Click a problem to jump to the rows it is about.")
+        self.tokens_view = QTextBrowser()
+        self.tokens_view.setToolTip(help_texts.tip("token"))
+        self.vocab_label = QLabel()
+        self.vocab_label.setToolTip(help_texts.tip("vocabulary"))
+
+        side = QWidget()
+        side_lay = QVBoxLayout(side)
+        side_lay.setContentsMargins(0, 0, 0, 0)
+        side_lay.addWidget(self.summary)
+        self.chart_box = QGroupBox("Examples per label")
+        QVBoxLayout(self.chart_box).addWidget(self.chart)
+        side_lay.addWidget(self.chart_box, 3)
+        problems_box = QGroupBox("What TinyStudio noticed")
+        QVBoxLayout(problems_box).addWidget(self.problems)
+        side_lay.addWidget(problems_box, 2)
+        tokens_box = QGroupBox("How the model will read the selected row (tokens)")
+        tl = QFormLayout(tokens_box)
+        tl.addRow(self.tokens_view)
+        tl.addRow(self.vocab_label)
+        side_lay.addWidget(tokens_box, 2)
+
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(self.table)
+        split.addWidget(side)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        split.setSizes([720, 480])  # the table gets most of the room
+
+        lay = QVBoxLayout(self)
+        lay.addLayout(top)
+        lay.addLayout(form)
+        lay.addWidget(self.banner)
+        lay.addWidget(split, 1)
+        self._set_banner("info", "Open a CSV file with one text per row (and a label column to sort texts into groups).")
+
+    # -- public API -----------------------------------------------------------------------
+    @property
+    def dataset(self):
+        return self.result.dataset if self.result else None
+
+    @property
+    def path(self) -> str | None:
+        return self.result.path if self.result else self._pending_path if self._handle else None
+
+    @property
+    def task(self) -> str:
+        return self.task_combo.currentData()
+
+    @property
+    def can_train(self) -> bool:
+        return self.result is not None and self.result.dataset is not None
+
+    @property
+    def busy(self) -> bool:
+        return self._handle is not None
+
+    def columns_choice(self) -> tuple[str | None, str | None]:
+        """(text column, label column) as chosen (label None to generate)."""
+        if self.result is None or self.result.report is None:
+            return None, None
+        choice = self.result.report.choice
+        return choice.text_column, choice.label_column if self.task == "classify" else None
+
+    def load_file(self, path: str | Path, task: str | None = None, text_col=None, label_col=None) -> None:
+        """Read ``path`` in the background; :attr:`data_ready` or :attr:`load_failed` follows."""
+        if task is None:
+            task = "generate" if str(path).lower().endswith(".txt") else self.task
+        self._select_task(task)
+        self._cancel()
+        self._pending_path = str(path)
+        self.file_label.setText(f"<b>{html.escape(Path(path).name)}</b> — reading…")
+        self._set_banner("info", "Reading the file and checking it…")
+        self.loading.emit(str(path))
+        handle = worker.start("data", jobs.inspect_file, str(path), task, text_col, label_col, parent=self)
+        handle.progress.connect(lambda item, h=handle: self._on_preview(h, item))
+        handle.finished.connect(lambda res, h=handle: self._on_loaded(h, res))
+        handle.failed.connect(lambda msg, det, h=handle: self._on_failed(h, msg, det))
+        self._handle = handle
+
+    def set_tokenizer(self, tokenizer) -> None:
+        """Show how this tokenizer (e.g. the trained model's) splits the selected row."""
+        self._tokenizer = tokenizer
+        self._show_tokens(self.table.currentIndex().row())
+
+    def show_row(self, row: int) -> None:
+        """Select and scroll to a 1-based file row."""
+        index = self.table_model.index(row - 1, 0)
+        if index.isValid():
+            self.table.selectionModel().setCurrentIndex(
+                index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+            )
+            self.table.scrollTo(index, QTableView.ScrollHint.PositionAtCenter)
+
+    def shutdown(self) -> None:
+        self._cancel()
+
+    # -- loading --------------------------------------------------------------------------
+    def _cancel(self) -> None:
+        if self._handle is not None:
+            self._handle.stop()  # its result is ignored when it comes
+            self._handle = None
+
+    def _on_preview(self, handle, item) -> None:
+        if handle is not self._handle or item[0] != "preview":
+            return
+        _, fmt, columns, rows = item
+        self.table_model.set_rows(columns, rows)
+        fit_columns(self.table)
+
+    def _on_loaded(self, handle, result: jobs.DataResult) -> None:
+        if handle is not self._handle:
+            return
+        self._handle = None
+        self.result = result
+        self._tokenizer = result.tokenizer
+        self.table_model.set_rows(result.columns, result.rows)
+        text_col = result.report.choice.text_column if result.report else None
+        fit_columns(self.table, result.columns.index(text_col) if text_col in result.columns else None)
+        self._fill_choices(result)
+        self._fill_report(result)
+        if result.rows:
+            self.show_row(1)
+        self.data_ready.emit(result)
+
+    def _on_failed(self, handle, message: str, details: str) -> None:
+        if handle is not self._handle:
+            return
+        self._handle = None
+        self.result = None
+        self.file_label.setText(html.escape(self._pending_path))
+        self._set_banner("fatal", message)
+        self.load_failed.emit(message, details)
+
+    def _choices_changed(self) -> None:
+        if self.result is None:
+            return
+        task = self.task
+        text = self.text_combo.currentText() or None
+        label = self.label_combo.currentText() if task == "classify" else None
+        if self.result.fmt.kind == "text":
+            text = label = None
+        self.load_file(self.result.path, task, text, label or None)
+
+    # -- showing --------------------------------------------------------------------------
+    def _select_task(self, task: str) -> None:
+        i = self.task_combo.findData(task)
+        if i >= 0:
+            self.task_combo.setCurrentIndex(i)
+        generate = task == "generate"
+        self.label_combo.setVisible(not generate)
+        self.label_caption.setVisible(not generate)
+        self.chart_box.setVisible(not generate)
+
+    def _fill_choices(self, result: jobs.DataResult) -> None:
+        choice = result.report.choice if result.report else None
+        for combo, chosen in (
+            (self.text_combo, choice.text_column if choice else None),
+            (self.label_combo, choice.label_column if choice else None),
+        ):
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItems(result.columns)
+            if chosen in result.columns:
+                combo.setCurrentIndex(result.columns.index(chosen))
+            else:
+                combo.setCurrentIndex(-1)
+            combo.blockSignals(False)
+        if choice:
+            used = [c for c in (choice.text_column, choice.label_column) if c]
+            self.table_model.set_used_columns(used)
+            reasons = " ".join(choice.reasons)
+            self.text_combo.setToolTip(help_texts.tip("text_column") + (f"<br><i>{html.escape(reasons)}</i>" if reasons else ""))
+
+    def _fill_report(self, result: jobs.DataResult) -> None:
+        report = result.report
+        name = Path(result.path).name
+        self.file_label.setText(f"<b>{html.escape(name)}</b> — {html.escape(result.fmt.describe())}")
+        self.problems.clear()
+        self._problem_cursor = {}
+        if report is None:
+            return
+        dropped = sum(report.dropped.values())
+        words = f"{report.rows_read:,} rows read, <b>{report.rows_used:,} used</b>"
+        if dropped:
+            words += f" ({dropped:,} skipped)"
+        if result.task == "classify" and report.class_counts:
+            words += f" · {len(report.class_counts)} labels"
+        self.summary.setText(words)
+        counts = report.class_counts
+        if counts and result.task == "classify":
+            shown = list(counts.items())[:30]
+            self.chart.set_values([k for k, _ in shown], [v for _, v in shown])
+            self.chart.setMinimumHeight(min(40 + 18 * len(shown), 360))
+        for i, p in enumerate(report.problems):
+            text = p.message
+            if p.rows:
+                text += f"  (rows {', '.join(map(str, p.rows[:5]))}{'…' if len(p.rows) > 5 else ''} — click to see)"
+            item = QListWidgetItem(icon(self, SEVERITY_ICON.get(p.severity, "information")), text)
+            item.setData(SEVERITY_ROLE, p.severity)
+            item.setData(Qt.ItemDataRole.UserRole, i)
+            item.setToolTip(p.message)
+            self.problems.addItem(item)
+            if p.rows:
+                self.table_model.mark_rows(p.rows, SEVERITY_COLOUR.get(p.severity, "#888"))
+        if not report.problems:
+            self.problems.addItem(QListWidgetItem(icon(self, "ok"), "Nothing wrong found."))
+        if result.dataset is None:
+            self._set_banner("fatal", f"Training cannot start: {result.error}")
+        elif report.warnings:
+            self._set_banner("warning", "Ready to train. Read the notes on the right: they may explain odd results.")
+        else:
+            self._set_banner("ok", "Ready to train: go to the Train tab.")
+
+    def _problem_clicked(self, item: QListWidgetItem) -> None:
+        i = item.data(Qt.ItemDataRole.UserRole)
+        if i is None or self.result is None or self.result.report is None:
+            return
+        rows = self.result.report.problems[i].rows
+        if not rows:
+            return
+        k = self._problem_cursor.get(i, 0) % len(rows)  # each click goes to the next row
+        self._problem_cursor[i] = k + 1
+        self.show_row(rows[k])
+
+    def _show_tokens(self, row: int) -> None:
+        tok = self._tokenizer
+        if tok is None or self.result is None or row < 0:
+            self.tokens_view.setHtml("<i>Select a row to see how it is split into tokens.</i>")
+            self.vocab_label.setText("")
+            return
+        values = self.table_model.row_values(row)
+        cols = self.result.columns
+        text_col = self.result.report.choice.text_column if self.result.report else None
+        j = cols.index(text_col) if text_col in cols else 0
+        text = values[j] if j < len(values) else ""
+        pieces = tok.pieces(text[:2000])
+        spans = "".join(
+            f'<span style="background:{PIECE_COLOURS[k % len(PIECE_COLOURS)]};color:#111">'
+            f"{html.escape(p.text).replace(' ', '&nbsp;') or '&nbsp;'}</span>"
+            for k, p in enumerate(pieces)
+        )
+        self.tokens_view.setHtml(f"<p style='line-height:150%'>{spans}</p>")
+        self.vocab_label.setText(
+            f"Row {row + 1}: {len(pieces)} tokens · vocabulary: {tok.vocab_size:,} different tokens"
+        )
+
+    def _set_banner(self, severity: str, text: str) -> None:
+        colours = {"fatal": "#dc2626", "warning": "#b45309", "ok": "#15803d"}
+        mark = {"fatal": "✖ ", "warning": "⚠ ", "ok": "✔ ", "info": ""}[severity]
+        style = f" style='color:{colours[severity]}'" if severity in colours else ""
+        self.banner.setText(f"<span{style}>{mark}{html.escape(text)}</span>")

@@ -1,0 +1,349 @@
+"""The main window: the six steps as tabs, menus, shortcuts, drag-and-drop, settings.
+
+Contract with the Compress and Export tabs (``compress_panel.CompressPanel`` and
+``export_panel.ExportPanel``, written separately; imported if present):
+
+    panel.set_model(model_dir: str | None, dataset) -> None
+
+is called whenever a model is trained or opened (and with ``None, None`` when there is no
+model any more). ``model_dir`` is the saved model folder; ``dataset`` is the core
+:class:`~tinystudio.core.data.Dataset` it was trained on, or ``None`` when unknown (a model
+opened from disk without its data file). Panels run their own heavy work in workers
+(:mod:`tinystudio.gui.worker`).
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, QStandardPaths, Qt, QTimer, Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QVBoxLayout, QWidget
+
+from tinystudio.resources import sample_path
+
+from . import help_texts, jobs, worker
+from .data_panel import DataPanel
+from .evaluate_panel import EvaluatePanel
+from .menus import build_menus
+from .project import Project, ProjectError, normalise, open_project, save_project
+from .train_panel import TrainPanel
+from .try_panel import TryPanel
+
+DATA, TRAIN, EVALUATE, TRY, COMPRESS, EXPORT = range(6)
+MAX_RECENT = 8
+SETTINGS_VERSION = 1
+
+
+def _optional_panel(module: str, name: str):
+    """The Compress / Export panel if its module exists, else None."""
+    try:
+        mod = __import__(f"tinystudio.gui.{module}", fromlist=[name])
+        return getattr(mod, name)()
+    except ImportError:
+        return None
+
+
+def _placeholder() -> QWidget:
+    w = QWidget()
+    label = QLabel("Compression (in a later version)")
+    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    QVBoxLayout(w).addWidget(label)
+    return w
+
+
+class MainWindow(QMainWindow):
+    model_ready = Signal(object)  # the core TrainedModel now in use
+    error_shown = Signal(str, str)  # message, details (also shown in a dialog)
+
+    def __init__(self, settings: QSettings | None = None, workspace: str | Path | None = None) -> None:
+        super().__init__()
+        self.setWindowTitle("TinyStudio")
+        self.settings = settings or QSettings()
+        self.workspace = Path(workspace or QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation))
+        self.model = None
+        self.model_dir: str | None = None
+        self.model_dataset = None
+        self.project: Project | None = None
+        self._closing = False
+        self._evaluate_when_data = False
+        self.errors: list[tuple[str, str]] = []
+
+        self.data_panel = DataPanel()
+        self.train_panel = TrainPanel()
+        self.evaluate_panel = EvaluatePanel()
+        self.try_panel = TryPanel()
+        self.compress_panel = _optional_panel("compress_panel", "CompressPanel")
+        self.export_panel = _optional_panel("export_panel", "ExportPanel")
+        self.train_panel.out_dir_provider = self._new_model_dir
+
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        for panel, name, tip in (
+            (self.data_panel, "1 · Data", "Open your file and check it"),
+            (self.train_panel, "2 · Train", "Teach a model with your data"),
+            (self.evaluate_panel, "3 · Evaluate", "See how good the model is on texts it never saw"),
+            (self.try_panel, "4 · Try it", "Type a text and see what the model does"),
+            (self.compress_panel or _placeholder(), "5 · Compress", help_texts.tip("quantization")),
+            (self.export_panel or _placeholder(), "6 · Export", "Save the model to use it elsewhere"),
+        ):
+            self.tabs.setTabToolTip(self.tabs.addTab(panel, name), tip)
+        self.hint = QLabel()
+        self.hint.setObjectName("stepHint")
+        self.hint.setStyleSheet("#stepHint{padding:6px 10px;font-weight:600}")
+        central = QWidget()
+        lay = QVBoxLayout(central)
+        lay.setContentsMargins(6, 0, 6, 6)
+        lay.addWidget(self.hint)
+        lay.addWidget(self.tabs, 1)
+        self.setCentralWidget(central)
+        self.setAcceptDrops(True)
+        self.statusBar()
+
+        self.actions: dict[str, QAction] = build_menus(self)
+        self.data_panel.open_requested.connect(self.actions["open"].trigger)
+        self.data_panel.data_ready.connect(self._on_data_ready)
+        self.data_panel.load_failed.connect(lambda m, d: self.show_error("The file cannot be opened", m, d))
+        self.data_panel.loading.connect(lambda _p: self._update_steps())
+        self.train_panel.training_finished.connect(self._on_trained)
+        self.train_panel.training_failed.connect(lambda m, d: self.show_error("Training failed", m, d))
+        self.train_panel.running_changed.connect(lambda _r: self._update_steps())
+        self.try_panel.failed.connect(lambda m, d: self.show_error("The model could not answer", m, d))
+        self._restore_settings()
+        self._update_steps()
+
+    # -- names used by tests and scripts --------------------------------------------------
+    @property
+    def training(self) -> bool:
+        return self.train_panel.running
+
+    def tab_names(self) -> list[str]:
+        return [self.tabs.tabText(i).split("·")[-1].strip() for i in range(self.tabs.count())]
+
+    def show_tab(self, index: int) -> None:
+        if self.tabs.isTabEnabled(index):
+            self.tabs.setCurrentIndex(index)
+
+    # -- opening things -------------------------------------------------------------------
+    def open_data(self, path: str | Path, task: str | None = None, text_col=None, label_col=None) -> bool:
+        """Open a data file (asks first if training is running). False if the user said no."""
+        if self.training:
+            if not self.confirm("Training is running", "Stop training and open another file? The best model so far is kept."):
+                return False
+            self.train_panel.stop()
+        self._add_recent(str(path))
+        self.settings.setValue("last_dir", str(Path(path).parent))
+        self.data_panel.load_file(path, task, text_col, label_col)
+        self.show_tab(DATA)
+        return True
+
+    def open_sample(self) -> None:
+        self.open_data(sample_path("wordnet_topics.csv"), "classify")
+
+    def open_model(self, model_dir: str | Path) -> None:
+        """Open a saved model folder in the background (plots, scores, Try it)."""
+        self.statusBar().showMessage(f"Opening the model {Path(model_dir).name}…")
+        h = worker.start("open-model", jobs.load_model_folder, str(model_dir), parent=self)
+        h.finished.connect(self._on_model_opened)
+        h.failed.connect(lambda m, d: self.show_error("The model cannot be opened", m, d))
+
+    def _on_model_opened(self, res: dict) -> None:
+        model = res["model"]
+        self.train_panel.show_history(res["log"], model.task)
+        self._use_model(model, res["model_dir"], None, Path(res["model_dir"]).name)
+        self.evaluate_panel.set_results(model.task, res["metrics"], {})
+        if self.data_panel.busy:
+            self._evaluate_when_data = True
+        else:
+            self._evaluate_with_data()
+        self.statusBar().showMessage("Model opened.", 5000)
+
+    def _evaluate_with_data(self) -> None:
+        self._evaluate_when_data = False
+        ds = self.data_panel.dataset
+        if self.model is None or ds is None or ds.task != self.model.task:
+            return
+        model = self.model
+        h = worker.start("evaluate", jobs.evaluate_model, model, ds, parent=self)
+        h.finished.connect(lambda res: self._on_evaluated(model, ds, res))
+        h.failed.connect(lambda m, d: self.show_error("The model could not be scored", m, d))
+
+    def _on_evaluated(self, model, ds, res: dict) -> None:
+        if model is self.model and res.get("metrics"):
+            self.model_dataset = ds
+            self.evaluate_panel.set_results(model.task, res["metrics"], res["examples"])
+            for panel in (self.compress_panel, self.export_panel):
+                if panel is not None:
+                    panel.set_model(self.model_dir, ds)
+
+    # -- projects -------------------------------------------------------------------------
+    def save_project_to(self, folder: str | Path) -> Path:
+        text_col, label_col = self.data_panel.columns_choice()
+        project = Project(
+            folder=normalise(folder),
+            data_path=self.data_panel.path,
+            task=self.data_panel.task,
+            text_column=text_col,
+            label_column=label_col,
+            settings=self.train_panel.settings(),
+        )
+        saved = save_project(project, self.model_dir)
+        self.project = project
+        if self.model_dir and project.has_model:
+            self.model_dir = str(project.model_dir)
+        self._add_recent(str(saved))
+        self.statusBar().showMessage(f"Project saved in {saved}", 5000)
+        self.setWindowTitle(f"TinyStudio — {saved.name}")
+        return saved
+
+    def open_project_from(self, folder: str | Path) -> None:
+        try:
+            project = open_project(folder)
+        except ProjectError as exc:
+            self.show_error("The project cannot be opened", exc.message, exc.details)
+            return
+        self.project = project
+        self.setWindowTitle(f"TinyStudio — {project.folder.name}")
+        self.train_panel.apply_settings(project.settings)
+        if project.data_path and Path(project.data_path).is_file():
+            self.open_data(project.data_path, project.task, project.text_column, project.label_column)
+        elif project.data_path:
+            self.show_error("The project's data file is missing", f"TinyStudio cannot find {project.data_path}.", "")
+        if project.has_model:
+            self.open_model(project.model_dir)
+        self._add_recent(str(project.folder))
+
+    def _new_model_dir(self) -> str:
+        """Where the next trained model is saved automatically."""
+        if self.project is not None:
+            return str(self.project.model_dir)
+        folder = self.workspace / "models" / time.strftime("%Y%m%d-%H%M%S")
+        n = 1
+        while folder.exists():
+            folder = folder.with_name(f"{folder.name.split('_')[0]}_{n}")
+            n += 1
+        return str(folder)
+
+    # -- reacting -------------------------------------------------------------------------
+    def _on_data_ready(self, result) -> None:
+        self.train_panel.set_data(result)
+        if self._evaluate_when_data:
+            self._evaluate_with_data()
+        self._update_steps()
+
+    def _on_trained(self, res: dict) -> None:
+        model = res["model"]
+        self._use_model(model, res["model_dir"], res["dataset"], "just trained")
+        self.evaluate_panel.set_results(model.task, res["metrics"], res["examples"])
+        self.statusBar().showMessage(f"Model saved in {res['model_dir']}", 8000)
+        if self._closing:
+            QTimer.singleShot(0, self.close)
+
+    def _use_model(self, model, model_dir: str | None, dataset, description: str) -> None:
+        self.model, self.model_dir, self.model_dataset = model, model_dir, dataset
+        self.try_panel.set_model(model, description)
+        self.data_panel.set_tokenizer(model.tokenizer)
+        for panel in (self.compress_panel, self.export_panel):
+            if panel is not None:
+                panel.set_model(model_dir, dataset)
+        self._update_steps()
+        self.model_ready.emit(model)
+
+    def _update_steps(self) -> None:
+        has_model = self.model is not None
+        can_train = self.data_panel.can_train
+        self.tabs.setTabEnabled(TRAIN, can_train or self.training or has_model)
+        for i in (EVALUATE, TRY):
+            self.tabs.setTabEnabled(i, has_model)
+        self.tabs.setTabEnabled(COMPRESS, has_model and self.compress_panel is not None)
+        self.tabs.setTabEnabled(EXPORT, has_model and self.export_panel is not None)
+        if self.data_panel.busy:
+            text = "Reading your file…"
+        elif self.training:
+            text = "Training… you can look at your data or switch tabs meanwhile."
+        elif has_model:
+            text = "Next: see how good the model is in 3 · Evaluate, then type your own text in 4 · Try it."
+        elif can_train:
+            text = "Next: go to 2 · Train and press Start."
+        elif self.data_panel.result is not None:
+            text = "Next: fix the problem shown in red (or choose other columns) before training."
+        else:
+            text = "Next: open a CSV file (File ▸ Open, or drop it on this window)."
+        self.hint.setText(text)
+        start = self.actions.get("start")
+        if start is not None:
+            start.setEnabled(can_train and not self.training)
+            self.actions["pause"].setEnabled(self.training)
+            self.actions["stop"].setEnabled(self.training)
+
+    # -- dialogs --------------------------------------------------------------------------
+    def show_error(self, title: str, message: str, details: str = "") -> None:
+        """A dialog with the plain message and the details behind a button; never blocks."""
+        self.errors.append((message, details))
+        box = QMessageBox(QMessageBox.Icon.Warning, title, message, QMessageBox.StandardButton.Ok, self)
+        if details:
+            box.setDetailedText(details)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+        self.error_shown.emit(message, details)
+
+    def confirm(self, title: str, question: str) -> bool:
+        answer = QMessageBox.question(self, title, question)
+        return answer == QMessageBox.StandardButton.Yes
+
+    # -- settings, recent files, drag and drop, closing -----------------------------------
+    def _restore_settings(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.resize(1200, 800)
+        limit = self.settings.value("train/time_limit")
+        if limit is not None:
+            self.train_panel.time_limit.setValue(int(limit))
+
+    def recent_files(self) -> list[str]:
+        value = self.settings.value("recent_files") or []
+        return [value] if isinstance(value, str) else list(value)
+
+    def _add_recent(self, path: str) -> None:
+        items = [p for p in self.recent_files() if p != path]
+        self.settings.setValue("recent_files", [path, *items][:MAX_RECENT])
+
+    def dragEnterEvent(self, event) -> None:
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:
+        for url in event.mimeData().urls():
+            path = Path(url.toLocalFile())
+            if path.name.endswith(".tinystudio") and path.is_dir():
+                self.open_project_from(path)
+            elif (path / "config.json").is_file():
+                self.open_model(path)
+            elif path.is_file():
+                self.open_data(path)
+            event.acceptProposedAction()
+            return
+
+    def closeEvent(self, event) -> None:
+        question = "Stop training and quit? The best model so far is saved."
+        if self.training and not self._closing and not self.confirm("Training is running", question):
+            event.ignore()
+            return
+        if worker.active_handles():
+            # Ask every job to stop, then close for real once their threads have ended.
+            self._closing = True
+            self.train_panel.stop()
+            self.data_panel.shutdown()
+            self.try_panel.shutdown()
+            worker.stop_all(wait_ms=0)
+            self.statusBar().showMessage("Stopping… saving the best model so far.")
+            self.hint.setText("Stopping before closing…")
+            QTimer.singleShot(50, self.close)
+            event.ignore()
+            return
+        self.settings.setValue("settings_version", SETTINGS_VERSION)
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("train/time_limit", self.train_panel.time_limit.value())
+        self.settings.sync()
+        event.accept()

@@ -1,0 +1,119 @@
+"""Project folders (``name.tinystudio/``): the data reference, the settings and the models.
+
+Layout::
+
+    my-project.tinystudio/
+        project.json     format name + version, data path, task, columns, training settings
+        model/           the trained model folder (config.json, weights, training_log.jsonl)
+        data/            a copy of the data file, when the user asked for one
+
+No Qt here: the main window calls these functions and shows the errors.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tinystudio.core.errors import TinyStudioError
+from tinystudio.core.fileio import atomic_write_json
+
+FORMAT_NAME = "tinystudio-project"
+FORMAT_VERSION = 1
+SUFFIX = ".tinystudio"
+
+
+class ProjectError(TinyStudioError):
+    """A project folder that cannot be opened or written."""
+
+
+@dataclass
+class Project:
+    folder: Path
+    data_path: str | None = None
+    task: str = "classify"
+    text_column: str | None = None
+    label_column: str | None = None
+    settings: dict = field(default_factory=dict)
+
+    @property
+    def model_dir(self) -> Path:
+        return self.folder / "model"
+
+    @property
+    def has_model(self) -> bool:
+        return (self.model_dir / "config.json").is_file()
+
+
+def normalise(folder: str | Path) -> Path:
+    """Add the ``.tinystudio`` suffix when missing."""
+    folder = Path(folder)
+    return folder if folder.name.endswith(SUFFIX) else folder.with_name(folder.name + SUFFIX)
+
+
+def save_project(project: Project, model_dir: str | Path | None = None, copy_data: bool = False) -> Path:
+    """Write ``project`` (and copy ``model_dir`` into it, unless it is already there)."""
+    folder = project.folder
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        if model_dir is not None and Path(model_dir).resolve() != project.model_dir.resolve():
+            tmp = folder / "model.saving"
+            shutil.rmtree(tmp, ignore_errors=True)
+            shutil.copytree(model_dir, tmp, ignore=shutil.ignore_patterns(".checkpoint"))
+            shutil.rmtree(project.model_dir, ignore_errors=True)
+            tmp.rename(project.model_dir)
+        data_path = project.data_path
+        if copy_data and data_path and Path(data_path).is_file():
+            (folder / "data").mkdir(exist_ok=True)
+            target = folder / "data" / Path(data_path).name
+            if Path(data_path).resolve() != target.resolve():
+                shutil.copy2(data_path, target)
+            data_path = str(Path("data") / Path(data_path).name)
+        atomic_write_json(
+            folder / "project.json",
+            {
+                "format": FORMAT_NAME,
+                "format_version": FORMAT_VERSION,
+                "data_path": data_path,
+                "task": project.task,
+                "text_column": project.text_column,
+                "label_column": project.label_column,
+                "settings": project.settings,
+            },
+        )
+    except OSError as exc:
+        raise ProjectError(f"The project could not be saved in '{folder}': {exc.strerror or exc}.", details=str(exc)) from exc
+    return folder
+
+
+def open_project(folder: str | Path) -> Project:
+    """Read and check ``project.json``; the data path comes back absolute."""
+    folder = Path(folder)
+    if folder.is_file() and folder.name == "project.json":
+        folder = folder.parent
+    path = folder / "project.json"
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ProjectError(f"'{folder.name}' is not a TinyStudio project (it has no project.json).") from exc
+    except (OSError, ValueError) as exc:
+        raise ProjectError("The project file is damaged and cannot be read.", details=str(exc)) from exc
+    if not isinstance(raw, dict) or raw.get("format") != FORMAT_NAME:
+        raise ProjectError(f"'{folder.name}' is not a TinyStudio project.")
+    if not isinstance(raw.get("format_version"), int) or raw["format_version"] > FORMAT_VERSION:
+        raise ProjectError("This project was saved by a newer TinyStudio. Update TinyStudio to open it.")
+    data_path = raw.get("data_path")
+    if isinstance(data_path, str) and data_path and not Path(data_path).is_absolute():
+        data_path = str(folder / data_path)
+    settings = raw.get("settings") if isinstance(raw.get("settings"), dict) else {}
+    task = raw.get("task") if raw.get("task") in ("classify", "generate") else "classify"
+    return Project(
+        folder=folder,
+        data_path=data_path if isinstance(data_path, str) else None,
+        task=task,
+        text_column=raw.get("text_column"),
+        label_column=raw.get("label_column"),
+        settings=settings,
+    )

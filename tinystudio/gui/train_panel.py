@@ -1,0 +1,390 @@
+"""The Train tab: choose a model size, start / pause / stop, watch it learn."""
+
+from __future__ import annotations
+
+import html
+import math
+import tempfile
+import time
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QRadioButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tinystudio.core.training.events import (
+    EvalEvent,
+    Notice,
+    SampleEvent,
+    StepEvent,
+    TrainFinished,
+    TrainStarted,
+)
+
+from . import help_texts, jobs, worker
+from .icons import icon
+from .plots import TrainingPlots
+
+PRESETS = [("tiny", "Tiny", "fastest, smallest"), ("small", "Small", "a good balance"), ("base", "Base", "learns most, slowest")]
+DEFAULT_PRESET = {"classify": "small", "generate": "tiny"}
+KINDS = [(None, "Automatic (best for the task)"), ("fasttext", "fastText (sorting only)"), ("transformer", "Transformer"), ("lstm", "LSTM")]
+DEFAULT_TIME_LIMIT = 120  # seconds: a first run should finish while the user watches
+# Seconds per training step on a 2-core CPU at the default batch size (measured; rough).
+SECONDS_PER_STEP = {
+    ("fasttext", "tiny"): 0.002, ("fasttext", "small"): 0.012, ("fasttext", "base"): 0.07,
+    ("transformer", "tiny"): 0.05, ("transformer", "small"): 0.25, ("transformer", "base"): 1.1,
+    ("lstm", "tiny"): 0.045, ("lstm", "small"): 0.2, ("lstm", "base"): 0.6,
+}
+STATUS_HZ = 5  # status line updates per second at most
+
+
+def format_seconds(s: float) -> str:
+    if not math.isfinite(s):
+        return "–"
+    s = int(round(s))
+    return f"{s // 60}:{s % 60:02d}" if s < 3600 else f"{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d}"
+
+
+def format_params(n: int) -> str:
+    return f"{n / 1e6:.1f} M" if n >= 1e6 else f"{n / 1e3:.0f} k"
+
+
+class TrainPanel(QWidget):
+    training_started = Signal()
+    training_finished = Signal(object)  # the dict returned by jobs.train_model
+    training_failed = Signal(str, str)
+    running_changed = Signal(bool)
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.handle: worker.TaskHandle | None = None
+        self._data = None  # jobs.DataResult
+        self._estimates: dict = {}
+        self._estimate_handle = None
+        self._last_status = 0.0
+        self._params = 0
+        self.out_dir_provider: Callable[[], str] = lambda: tempfile.mkdtemp(prefix="tinystudio-model-")
+        self.events_seen = 0
+
+        # Model size
+        size_box = QGroupBox("1. Choose a model size")
+        size_box.setToolTip(help_texts.tip("preset"))
+        grid = QGridLayout(size_box)
+        self.preset_group = QButtonGroup(self)
+        self.preset_info: dict[str, QLabel] = {}
+        for row, (key, name, words) in enumerate(PRESETS):
+            rb = QRadioButton(f"{name} — {words}")
+            rb.setProperty("preset", key)
+            rb.setToolTip(help_texts.tip("preset"))
+            self.preset_group.addButton(rb, row)
+            info = QLabel("")
+            info.setToolTip(help_texts.tip("parameters"))
+            self.preset_info[key] = info
+            grid.addWidget(rb, row, 0)
+            grid.addWidget(info, row, 1)
+        grid.setColumnStretch(1, 1)
+        self.preset_group.buttonClicked.connect(lambda _b: self._update_estimates())
+
+        # Advanced settings
+        self.advanced = QGroupBox("Advanced settings (you can leave these alone)")
+        self.advanced.setCheckable(True)
+        self.advanced.setChecked(False)
+        self._adv_body = QWidget()
+        form = QFormLayout(self._adv_body)
+        self.time_limit = QSpinBox(minimum=3, maximum=24 * 3600, value=DEFAULT_TIME_LIMIT, suffix=" s")
+        self.epochs = QSpinBox(minimum=0, maximum=1000, value=0, specialValueText="automatic")
+        self.lr = QDoubleSpinBox(minimum=0.0, maximum=1.0, decimals=5, singleStep=0.0005, value=0.0)
+        self.lr.setSpecialValueText("automatic")
+        self.batch = QSpinBox(minimum=0, maximum=4096, value=0, specialValueText="automatic")
+        self.kind = QComboBox()
+        for key, words in KINDS:
+            self.kind.addItem(words, key)
+        self.seed = QSpinBox(minimum=0, maximum=2**31 - 1, value=0)
+        for label, w, key in (
+            ("Time limit", self.time_limit, "time_budget"),
+            ("Passes over the data (epochs)", self.epochs, "epoch"),
+            ("Learning rate", self.lr, "learning_rate"),
+            ("Batch size", self.batch, "batch_size"),
+            ("Model kind", self.kind, "model_kind"),
+            ("Seed", self.seed, "seed"),
+        ):
+            w.setToolTip(help_texts.tip(key))
+            lab = QLabel(label)
+            lab.setToolTip(help_texts.tip(key))
+            form.addRow(lab, w)
+        for w in (self.time_limit, self.epochs, self.batch):
+            w.valueChanged.connect(lambda _v: self._update_estimates())
+        self.kind.currentIndexChanged.connect(lambda _i: self._request_estimates())
+        QVBoxLayout(self.advanced).addWidget(self._adv_body)
+        self._adv_body.setVisible(False)
+        self.advanced.toggled.connect(self._adv_body.setVisible)
+
+        # Buttons and status
+        self.start_button = QPushButton(icon(self, "play"), "Start training")
+        self.start_button.setToolTip("Start training (Ctrl+Enter)")
+        self.pause_button = QPushButton(icon(self, "pause"), "Pause")
+        self.pause_button.setToolTip("Pause and resume training (Ctrl+Shift+P)")
+        self.stop_button = QPushButton(icon(self, "stop"), "Stop")
+        self.stop_button.setToolTip("Stop now and keep the best model so far (Ctrl+.)")
+        self.start_button.clicked.connect(self.start_training)
+        self.pause_button.clicked.connect(self.toggle_pause)
+        self.stop_button.clicked.connect(self.stop)
+        buttons = QHBoxLayout()
+        for b in (self.start_button, self.pause_button, self.stop_button):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1000)
+        self.progress.setTextVisible(False)
+        self.status = QLabel("Not started.")
+        self.status.setToolTip(help_texts.tip("examples_per_sec"))
+        self.hint = QLabel()
+        self.hint.setWordWrap(True)
+        self.hint.setVisible(False)
+        self.hint.setStyleSheet("QLabel{background:#fef3c7;color:#78350f;border-radius:4px;padding:6px}")
+
+        self.plots = TrainingPlots()
+        self.samples = QPlainTextEdit()
+        self.samples.setReadOnly(True)
+        self.samples.setPlaceholderText("Every few seconds the model writes a little text here, so you can watch it learn.")
+        self.samples_box = QGroupBox("What the model writes so far")
+        QVBoxLayout(self.samples_box).addWidget(self.samples)
+
+        top = QHBoxLayout()
+        top.addWidget(size_box, 1, Qt.AlignmentFlag.AlignTop)
+        top.addWidget(self.advanced, 1, Qt.AlignmentFlag.AlignTop)
+        lay = QVBoxLayout(self)
+        lay.addLayout(top)
+        lay.addLayout(buttons)
+        lay.addWidget(self.progress)
+        lay.addWidget(self.status)
+        lay.addWidget(self.hint)
+        lay.addWidget(self.plots, 3)
+        lay.addWidget(self.samples_box, 1)
+        self._set_running(False)
+        self.set_data(None)
+
+    # -- data and estimates ---------------------------------------------------------------
+    @property
+    def task(self) -> str:
+        return self._data.task if self._data else "classify"
+
+    @property
+    def running(self) -> bool:
+        return self.handle is not None
+
+    def set_data(self, data) -> None:
+        """The data to train on (a jobs.DataResult), or None."""
+        self._data = data
+        self.samples_box.setVisible(self.task == "generate")
+        if not self.running:
+            self._select_preset(DEFAULT_PRESET[self.task])
+            self.plots.reset(self.task)
+        self.start_button.setEnabled(not self.running and data is not None and data.dataset is not None)
+        self._request_estimates()
+
+    def _select_preset(self, key: str) -> None:
+        for b in self.preset_group.buttons():
+            b.setChecked(b.property("preset") == key)
+
+    def preset(self) -> str:
+        b = self.preset_group.checkedButton()
+        return b.property("preset") if b else DEFAULT_PRESET[self.task]
+
+    def _request_estimates(self) -> None:
+        if self._data is None or self._data.dataset is None:
+            for info in self.preset_info.values():
+                info.setText("")
+            return
+        ds = self._data.dataset
+        handle = worker.start("estimate", jobs.estimate_params, ds.task, self.kind.currentData(), len(ds.label_names), parent=self)
+        handle.finished.connect(lambda est, h=handle: self._on_estimates(h, est))
+        handle.failed.connect(lambda *_: None)  # estimates are a nicety; training reports real errors
+        self._estimate_handle = handle
+
+    def _on_estimates(self, handle, est: dict) -> None:
+        if handle is self._estimate_handle:
+            self._estimates = est
+            self._estimate_handle = None
+            self._update_estimates()
+
+    def _update_estimates(self) -> None:
+        ds = self._data.dataset if self._data else None
+        if ds is None or not self._estimates:
+            return
+        limit = self.time_limit.value()
+        for key, info in self.preset_info.items():
+            e = self._estimates[key]
+            steps = self._steps(ds, e)
+            per_step = SECONDS_PER_STEP.get((e["kind"], key), 0.1) * (self.batch.value() or e["batch_size"]) / e["batch_size"]
+            seconds = steps * per_step
+            when = f"about {format_seconds(seconds)} min" if seconds < limit else f"stops at the time limit ({format_seconds(limit)} min)"
+            info.setText(f"{format_params(e['params'])} parameters · {when}")
+
+    def _steps(self, ds, e: dict) -> int:
+        epochs = self.epochs.value() or e["epochs"]
+        batch = self.batch.value() or e["batch_size"]
+        n_train = len(ds.splits.train)
+        if ds.task == "classify":
+            return epochs * math.ceil(n_train / batch)
+        chars = sum(len(ds.texts[i]) + 1 for i in ds.splits.train)
+        return epochs * max(1, chars // (batch * 64))
+
+    # -- settings -------------------------------------------------------------------------
+    def settings(self) -> dict:
+        """TrainConfig fields as chosen (0 / automatic → None, the core's default)."""
+        return {
+            "task": self.task,
+            "preset": self.preset(),
+            "model_kind": self.kind.currentData(),
+            "epochs": self.epochs.value() or None,
+            "max_time": float(self.time_limit.value()),
+            "lr": self.lr.value() or None,
+            "batch_size": self.batch.value() or None,
+            "seed": self.seed.value(),
+            "threads": worker.TORCH_THREADS,
+            # generate: a sample text about ten times per run, so the user sees it learn
+            "sample_every": min(10.0, max(2.0, self.time_limit.value() / 10)),
+        }
+
+    def apply_settings(self, s: dict) -> None:
+        """Restore settings saved in a project."""
+        if s.get("preset"):
+            self._select_preset(s["preset"])
+        self.kind.setCurrentIndex(max(self.kind.findData(s.get("model_kind")), 0))
+        self.time_limit.setValue(int(s.get("max_time") or DEFAULT_TIME_LIMIT))
+        self.epochs.setValue(int(s.get("epochs") or 0))
+        self.lr.setValue(float(s.get("lr") or 0.0))
+        self.batch.setValue(int(s.get("batch_size") or 0))
+        self.seed.setValue(int(s.get("seed") or 0))
+
+    # -- running --------------------------------------------------------------------------
+    def start_training(self) -> bool:
+        if self.running or self._data is None or self._data.dataset is None:
+            return False
+        text_col, label_col = self._data.report.choice.text_column, self._data.report.choice.label_column
+        settings = self.settings()
+        self.plots.reset(self.task)
+        self.samples.clear()
+        self.hint.setVisible(False)
+        self.progress.setValue(0)
+        self.events_seen = 0
+        self.status.setText("Preparing: learning the vocabulary and building the model…")
+        self.handle = worker.start(
+            "train", jobs.train_model, self._data.path, settings, text_col,
+            label_col if self.task == "classify" else None, self.out_dir_provider(), self._data.dataset,
+            parent=self,
+        )
+        self.handle.progress.connect(self._on_event)
+        self.handle.finished.connect(self._on_finished)
+        self.handle.failed.connect(self._on_failed)
+        self._set_running(True)
+        self.training_started.emit()
+        return True
+
+    def toggle_pause(self) -> None:
+        if not self.running:
+            return
+        if self.handle.paused:
+            self.handle.resume()
+            self.pause_button.setText("Pause")
+            self.pause_button.setIcon(icon(self, "pause"))
+            self.status.setText("Resumed.")
+        else:
+            self.handle.pause()
+            self.pause_button.setText("Resume")
+            self.pause_button.setIcon(icon(self, "play"))
+            self.status.setText("Paused. Press Resume to go on, or Stop to keep the best model so far.")
+
+    def stop(self) -> None:
+        if self.running:
+            self.handle.stop()
+            self.stop_button.setEnabled(False)
+            self.pause_button.setEnabled(False)
+            self.status.setText("Stopping: scoring and saving the best model so far…")
+
+    def _set_running(self, running: bool) -> None:
+        self.start_button.setEnabled(not running and self._data is not None and self._data.dataset is not None)
+        self.pause_button.setEnabled(running)
+        self.stop_button.setEnabled(running)
+        self.pause_button.setText("Pause")
+        self.pause_button.setIcon(icon(self, "pause"))
+        for w in (self.advanced, *self.preset_group.buttons()):
+            w.setEnabled(not running)
+        self.running_changed.emit(running)
+
+    def _on_event(self, ev) -> None:
+        self.events_seen += 1
+        if isinstance(ev, StepEvent):
+            self.plots.add_step(ev.step, ev.loss)
+            self.progress.setValue(int(ev.progress * 1000))
+            now = time.monotonic()
+            if now - self._last_status >= 1 / STATUS_HZ:
+                self._last_status = now
+                unit = "examples/s" if self.task == "classify" else "tokens/s"
+                self.status.setText(
+                    f"Step {ev.step:,} of {ev.total_steps:,} · pass {ev.epoch:.1f} over the data · "
+                    f"{ev.items_per_sec:,.0f} {unit} · {format_seconds(ev.elapsed)} elapsed · "
+                    f"about {format_seconds(ev.eta)} left"
+                )
+        elif isinstance(ev, EvalEvent):
+            metric = ev.val_accuracy if self.task == "classify" else ev.bits_per_char
+            self.plots.add_eval(ev.step, ev.val_loss, metric)
+        elif isinstance(ev, SampleEvent):
+            self.samples.appendPlainText(f"— step {ev.step}: {ev.prompt}▸{ev.text}\n")
+        elif isinstance(ev, Notice) and ev.kind in ("overfitting", "early_stop", "diverged", "time_up"):
+            self.show_hint(ev.message)
+        elif isinstance(ev, TrainStarted):
+            self._params = ev.params
+            self.status.setText(f"Training a {ev.preset} {ev.model_kind} model with {format_params(ev.params)} parameters…")
+        elif isinstance(ev, TrainFinished):
+            self.progress.setValue(1000)
+            self.status.setText(f"{ev.message} Now scoring it on the test examples…")
+
+    def show_hint(self, message: str) -> None:
+        self.hint.setText(html.escape(message))
+        self.hint.setVisible(True)
+
+    def _on_finished(self, result: dict) -> None:
+        self.handle = None
+        self._set_running(False)
+        self.progress.setValue(1000)
+        m = result.get("metrics") or {}
+        score = (
+            f"test accuracy {m['accuracy']:.0%}" if "accuracy" in m
+            else f"{m['bits_per_char']:.2f} bits per character on test text" if "bits_per_char" in m else ""
+        )
+        self.status.setText(f"Done: {result.get('message', '')} {score}. See the Evaluate and Try it tabs.")
+        self.training_finished.emit(result)
+
+    def _on_failed(self, message: str, details: str) -> None:
+        self.handle = None
+        self._set_running(False)
+        self.status.setText("Training failed: " + message)
+        self.training_failed.emit(message, details)
+
+    def show_history(self, log: list[dict], task: str) -> None:
+        """Redraw the curves of a saved run (an opened model or project)."""
+        self.plots.load_history(log, task)
+        for ev in log:
+            if ev.get("event") == "Notice" and ev.get("kind") == "overfitting":
+                self.show_hint(ev.get("message", ""))
+        done = [ev for ev in log if ev.get("event") == "TrainFinished"]
+        if done:
+            self.status.setText(f"Saved run: {done[-1].get('message', '')}")
+            self.progress.setValue(1000)
