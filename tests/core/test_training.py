@@ -112,7 +112,7 @@ def test_pause_holds_training_until_resumed(cls_data):
 
 def test_time_budget_is_honoured(cls_data):
     events = []
-    result = train(TrainConfig(epochs=10_000, max_time=1.5, **FAST), cls_data, on_event=events.append)
+    result = train(TrainConfig(epochs=10_000, max_time=1.5, patience=0, **FAST), cls_data, on_event=events.append)
     assert result.stop_reason == "time_up"
     assert result.seconds < 1.5 + 5.0  # the last step and the final check may overrun a little
     assert any(isinstance(e, Notice) and e.kind == "time_up" for e in events)
