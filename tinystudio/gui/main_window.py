@@ -278,6 +278,22 @@ class MainWindow(QMainWindow):
             self.actions["stop"].setEnabled(self.training)
 
     # -- dialogs --------------------------------------------------------------------------
+    def show_learning_curve(self):
+        """Open the learning-curve window for the current classify data (returns it, for tests)."""
+        from .curve_dialog import CurveDialog
+
+        dataset = self.data_panel.dataset
+        if dataset is None or dataset.task != "classify":
+            self.show_error(
+                "No labelled data",
+                "Open a file with texts and labels first (task: sort texts into groups); the "
+                "learning curve shows how accuracy grows with the number of labelled rows.",
+            )
+            return None
+        dialog = CurveDialog(dataset, self)
+        dialog.show()
+        return dialog
+
     def show_error(self, title: str, message: str, details: str = "") -> None:
         """A dialog with the plain message and the details behind a button; never blocks."""
         self.errors.append((message, details))

@@ -80,6 +80,9 @@ def build_menus(win) -> dict[str, QAction]:
     train_menu.addAction(act("start", "&Start training", win.train_panel.start_training, "Ctrl+Return", "Start training (Ctrl+Enter)"))
     train_menu.addAction(act("pause", "&Pause / resume", win.train_panel.toggle_pause, "Ctrl+Shift+P"))
     train_menu.addAction(act("stop", "S&top training", win.train_panel.stop, "Ctrl+.", "Stop and keep the best model so far (Ctrl+.)"))
+    train_menu.addSeparator()
+    train_menu.addAction(act("curve", "&Learning curve…", win.show_learning_curve,
+                             tip="Is labelling more rows worth it? Accuracy against the number of labels"))
 
     view_menu = win.menuBar().addMenu("&View")
     for i in range(6):
