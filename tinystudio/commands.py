@@ -15,6 +15,7 @@ from .core.modelio import load_model
 from .core.pipeline import evaluate_on_file, train_on_file
 from .core.training.config import TrainConfig
 from .core.training.control import RunControl
+from .core.training.distributed import is_main_process
 from .core.training.events import EvalEvent, Notice, StepEvent, TrainFinished, TrainStarted
 
 
@@ -117,11 +118,13 @@ def cmd_train(args) -> int:
         text_col=_col(args.text_col),
         label_col=_col(args.label_col),
         out_dir=args.out,
-        on_event=None if args.json else ProgressPrinter(),
+        on_event=None if (args.json or not is_main_process()) else ProgressPrinter(),
         control=control,
         resume=args.resume,
     )
     res = outcome.result
+    if outcome.model_dir is None:  # a secondary process of a torchrun job: rank 0 reports
+        return 0
     summary = {
         "model_dir": str(outcome.model_dir),
         "task": config.task,
@@ -301,7 +304,7 @@ def cmd_compress(args) -> int:
 
     result = run_lab(
         args.model_dir, steps, args.out, data_path=args.data, on_progress=progress,
-        on_event=None if args.json else ProgressPrinter(), control=control,
+        on_event=None if (args.json or not is_main_process()) else ProgressPrinter(), control=control,
     )
     if args.json:
         out = result.to_dict(with_flips=False)

@@ -17,15 +17,17 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import platform
 import shutil
 import time
+from dataclasses import fields
 from pathlib import Path
 
 import torch
 
 from .errors import ConfigError, ModelFileError
-from .fileio import atomic_write_bytes, atomic_write_json, atomic_write_text
+from .fileio import SaveError, atomic_write_bytes
 from .inference import TrainedModel
 from .models import ModelConfig, build_model
 from .tokenize import TextTokenizer
@@ -59,16 +61,18 @@ def save_model(trained: TrainedModel, folder: str | Path, *, log: list[dict] | N
 
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    weights = {k: v.detach().cpu().contiguous() for k, v in trained.module.state_dict().items()}
-    atomic_write_bytes(folder / "model.safetensors", save(weights))
-    atomic_write_text(folder / "tokenizer.json", trained.tokenizer.to_json())
+    if trained.variant:  # a compressed variant (int8 / 16-bit storage): see compress/storage.py
+        from .compress.storage import weights_for_saving
+
+        weights = weights_for_saving(trained)
+    else:
+        weights = {k: v.detach().cpu().contiguous() for k, v in trained.module.state_dict().items()}
+    files = {"model.safetensors": save(weights), "tokenizer.json": trained.tokenizer.to_json().encode()}
     if log is not None:
         lines = "".join(json.dumps(_finite(rec), ensure_ascii=False) + "\n" for rec in log)
-        atomic_write_text(folder / "training_log.jsonl", lines)
+        files["training_log.jsonl"] = lines.encode("utf-8")
     # config.json last: a folder whose config is present is complete.
-    atomic_write_json(
-        folder / "config.json",
-        _finite(
+    config = _finite(
             {
                 "format": FORMAT_NAME,
                 "format_version": FORMAT_VERSION,
@@ -83,9 +87,40 @@ def save_model(trained: TrainedModel, folder: str | Path, *, log: list[dict] | N
                 "versions": library_versions(),
                 "saved_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             }
-        ),
-    )
+        )
+    text = json.dumps(config, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    files["config.json"] = text.encode("utf-8")
+    _replace_all(folder, files)
     return folder
+
+
+def _replace_all(folder: Path, files: dict[str, bytes]) -> None:
+    """Write every file under a temporary name first, then rename them all into place.
+
+    A full disk or a write error can only happen while staging, before any file of the
+    previous model is replaced: the folder never mixes new weights with an old tokenizer.
+    Renames need no disk space.
+    """
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for name, data in files.items():
+            tmp = folder / f".{name}.new"
+            atomic_write_bytes(tmp, data)  # temporary file + fsync + rename
+            staged.append((tmp, folder / name))
+        for tmp, final in staged:
+            os.replace(tmp, final)
+    except (SaveError, OSError) as exc:
+        reason = getattr(exc.__cause__, "strerror", None) or getattr(exc, "strerror", None) or exc
+        raise SaveError(
+            f"Could not save the model in '{folder.name}': {reason}. Nothing was overwritten: "
+            "the model saved there before (if any) is intact. Free some disk space and try again.",
+            details=str(exc),
+            code="save_failed",
+        ) from exc
+    finally:
+        for tmp, _ in staged:
+            if tmp.exists():
+                tmp.unlink()
 
 
 def read_config(folder: str | Path) -> dict:
@@ -133,7 +168,50 @@ def read_config(folder: str | Path) -> dict:
             )
     if not all(isinstance(x, str) for x in config["labels"]):
         raise ModelFileError("The model's labels are not all text.", code="bad_config")
+    for key in ("training", "data", "metrics", "variant"):
+        if config.get(key) is not None and not isinstance(config[key], dict):
+            raise ModelFileError(f"The model's config.json has no valid '{key}' section.", code="bad_config")
+    _check_architecture(config["architecture"])
     return config
+
+
+# The JSON types each ModelConfig field accepts (annotations are strings here).
+_JSON_TYPES = {"str": (str,), "int": (int,), "float": (int, float), "bool": (bool,)}
+
+
+def _check_architecture(arch: dict) -> None:
+    """Every architecture setting has the type the model expects (schema check, no guessing)."""
+    for f in fields(ModelConfig):
+        value, allowed = arch.get(f.name), _JSON_TYPES.get(str(f.type), ())
+        if f.name not in arch or not allowed:
+            continue
+        if not isinstance(value, allowed) or (isinstance(value, bool) and bool not in allowed):
+            raise ModelFileError(
+                f"The model's setting '{f.name}' is damaged (it should be {f.type}, not "
+                f"{type(value).__name__}).",
+                code="bad_config",
+            )
+
+
+def _check_size(model_cfg: ModelConfig, weights_path: Path) -> None:
+    """Refuse, before allocating anything, a config that describes a model larger than its file.
+
+    The model is built on the "meta" device (shapes only, no memory); every weight takes at
+    least one byte in the file (int8), so a larger count means a forged or damaged config.
+    """
+    try:
+        with torch.device("meta"):
+            shapes = build_model(model_cfg).state_dict()
+    except (ConfigError, TypeError, ValueError, RuntimeError) as exc:
+        raise ModelFileError(
+            f"The model's architecture settings are invalid: {exc}", code="bad_config"
+        ) from exc
+    if sum(t.numel() for t in shapes.values()) > weights_path.stat().st_size:
+        raise ModelFileError(
+            "The weights file is too small for the model described in config.json: one of the "
+            "two is damaged or was changed.",
+            code="weights_mismatch",
+        )
 
 
 def load_model(folder: str | Path, device: str | torch.device = "cpu") -> TrainedModel:
@@ -163,6 +241,16 @@ def load_model(folder: str | Path, device: str | torch.device = "cpu") -> Traine
     weights_path = folder / "model.safetensors"
     if weights_path.stat().st_size > MAX_WEIGHTS_BYTES:
         raise ModelFileError("The model's weights file is too large.", code="too_large")
+
+    _check_size(model_cfg, weights_path)
+    variant = config.get("variant") or {}
+    if not isinstance(variant, dict):
+        raise ModelFileError("The model's 'variant' section is damaged.", code="bad_config")
+    if variant.get("storage") == "int8":
+        # int8 weights + scales, validated the same strict way; rebuilt on the CPU.
+        from .compress.storage import load_int8_module
+
+        return _trained(config, model_cfg, tokenizer, load_int8_module(model_cfg, weights_path, variant))
 
     module = build_model(model_cfg)
     expected = module.state_dict()
@@ -204,7 +292,13 @@ def load_model(folder: str | Path, device: str | torch.device = "cpu") -> Traine
     if len(dtypes) == 1 and (dtype := next(iter(dtypes))) != torch.float32:
         module = module.to(dtype)  # a half-precision variant stays half precision
     module.load_state_dict(tensors)
+    if variant.get("compute_dtype") == "float32":
+        module = module.float()  # 16-bit file, computed in float32 (faster on most CPUs)
     module.to(device).eval()
+    return _trained(config, model_cfg, tokenizer, module)
+
+
+def _trained(config: dict, model_cfg: ModelConfig, tokenizer: TextTokenizer, module) -> TrainedModel:
     return TrainedModel(
         config=model_cfg,
         tokenizer=tokenizer,
