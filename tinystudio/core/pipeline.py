@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .data import Dataset, load_dataset
-from .errors import DataError
+from .errors import DataError, TrainingError
 from .evaluate import evaluate_classifier, evaluate_generator
 from .inference import TrainedModel
 from .modelio import load_model, remove_folder, save_model
@@ -53,15 +53,25 @@ def train_on_file(
     )
     checkpoint_dir = Path(out_dir) / CHECKPOINT_SUBDIR if out_dir else None
     init_model = load_model(config.init_from) if config.init_from else None
-    result = train(
-        config,
-        data,
-        on_event=on_event,
-        control=control,
-        checkpoint_dir=checkpoint_dir,
-        resume=resume,
-        init_model=init_model,
-    )
+    try:
+        result = train(
+            config,
+            data,
+            on_event=on_event,
+            control=control,
+            checkpoint_dir=checkpoint_dir,
+            resume=resume,
+            init_model=init_model,
+        )
+    except (MemoryError, RuntimeError) as exc:
+        if not isinstance(exc, MemoryError) and not _is_out_of_memory(exc):
+            raise
+        raise TrainingError(
+            "The computer ran out of memory while training. Choose a smaller model size, a "
+            "smaller batch, or a smaller file. Any model saved before is unchanged.",
+            details=f"{type(exc).__name__}: {exc}",
+            code="out_of_memory",
+        ) from exc
     if not is_main_process():  # a secondary torchrun process: rank 0 scores and saves
         return TrainOutcome(result=result, dataset=data, test_metrics={}, model_dir=None)
     test_metrics = score_split(result.model, data, "test")
@@ -78,6 +88,14 @@ def train_on_file(
         if result.stop_reason != "cancelled" and checkpoint_dir is not None:
             remove_folder(checkpoint_dir)
     return TrainOutcome(result=result, dataset=data, test_metrics=test_metrics, model_dir=model_dir)
+
+
+def _is_out_of_memory(exc: RuntimeError) -> bool:
+    """torch.OutOfMemoryError (GPU), or the CPU allocator's "can't allocate memory"."""
+    text = str(exc).lower()
+    return type(exc).__name__ == "OutOfMemoryError" or "out of memory" in text or (
+        "can't allocate memory" in text
+    )
 
 
 def score_split(model: TrainedModel, data: Dataset, split: str = "test") -> dict:

@@ -156,6 +156,36 @@ def analyse(
     should_stop: StopCallback | None = None,
 ) -> Analysis:
     """Do the work of :func:`inspect_data` and keep the texts, labels and splits."""
+    try:
+        return _analyse(path, task, text_col, label_col, seed, val_fraction, test_fraction,
+                        on_progress=on_progress, should_stop=should_stop)  # fmt: skip
+    except OSError as exc:  # the file vanished or became unreadable after it was opened
+        raise read_failed(os.fspath(path), exc) from exc
+
+
+def read_failed(name: str, exc: OSError) -> DataError:
+    """The file could be opened but not read to the end (deleted, moved, drive unplugged)."""
+    return DataError(
+        f"TinyStudio could not finish reading '{os.path.basename(name)}': the file was moved, "
+        "deleted or became unreadable while it was being read (for example a USB stick or "
+        "network drive that was disconnected). Check the file and open it again.",
+        details=str(exc),
+        code="read_failed",
+    )
+
+
+def _analyse(
+    path: str | os.PathLike[str],
+    task: str,
+    text_col: str | int | None,
+    label_col: str | int | None,
+    seed: int,
+    val_fraction: float,
+    test_fraction: float,
+    *,
+    on_progress: ProgressCallback | None,
+    should_stop: StopCallback | None,
+) -> Analysis:
     if task not in TASKS:
         raise ConfigError(
             f"Unknown task '{task}'; choose 'classify' or 'generate'.", code="unknown_task"

@@ -13,7 +13,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from tinystudio.core.data.analysis import ProgressCallback, StopCallback, analyse
+from tinystudio.core.data.analysis import (
+    ProgressCallback,
+    StopCallback,
+    analyse,
+    read_failed,
+)
 from tinystudio.core.data.report import DataReport
 from tinystudio.core.data.splits import Splits
 from tinystudio.core.errors import DataError
@@ -110,7 +115,10 @@ def load_dataset(
         except BaseException:
             fingerprint.cancel()
             raise
-        digest = fingerprint.result()
+        try:
+            digest = fingerprint.result()
+        except OSError as exc:  # deleted or unreadable while we were reading it
+            raise read_failed(name, exc) from exc
     report = result.report
     if report.fatal:
         first = report.fatal[0]

@@ -280,7 +280,25 @@ def detect_encoding(raw: bytes, name: str = "") -> str:
         return "utf-8"
     except UnicodeDecodeError:
         pass
+    if _mostly_utf8(raw):
+        return "utf-8"  # the stray bytes are read as Windows-1252 (and reported)
     return _guess_with_charset_normalizer(raw)
+
+
+_NON_ASCII = re.compile("[^\x00-\x7f\ufffd]")
+
+
+def _mostly_utf8(raw: bytes) -> bool:
+    """UTF-8 with a few stray bytes: a file pasted together from two sources.
+
+    Valid multi-byte UTF-8 sequences seldom occur by chance in a single-byte encoding, so
+    when there are more than a few per invalid byte the file is UTF-8 with some Windows-1252
+    lines (read through the fallback handler, and reported). Guessing a single-byte code page
+    instead would garble every accented letter of the UTF-8 part without any warning.
+    """
+    text = raw.decode("utf-8", errors="replace")
+    good = len(_NON_ASCII.findall(text))
+    return good > 0 and 4 * good >= text.count("\ufffd")
 
 
 def _guess_wide_without_bom(raw: bytes) -> str | None:

@@ -39,7 +39,8 @@ Information:
 Not problems but errors (raised, because there is no content to report on)
 ---------------------------------------------------------------------------
 :class:`~tinystudio.core.errors.DataError` codes: ``file_not_found``, ``not_a_file``,
-``cannot_open``, ``empty_file``, ``binary_file`` (with a message saying what the file is:
+``cannot_open``, ``read_failed`` (it vanished or became unreadable while being read),
+``empty_file``, ``binary_file`` (with a message saying what the file is:
 Excel workbook, ZIP, PDF, picture...), ``unknown_column`` and ``same_column`` (a column
 override that does not fit the file). :func:`load_dataset` also raises ``DataError`` with
 the code of the first fatal problem. :class:`~tinystudio.core.errors.ConfigError` codes:
