@@ -6,6 +6,7 @@ renamed over the target, which is atomic on every platform Python supports.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import tempfile
@@ -39,10 +40,8 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> None:
         ) from exc
     finally:
         if tmp_name is not None:
-            try:
+            with contextlib.suppress(OSError):
                 os.unlink(tmp_name)
-            except OSError:
-                pass
 
 
 def _umask() -> int:

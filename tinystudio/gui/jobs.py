@@ -103,8 +103,11 @@ def estimate_params(task, task_kind: str, model_kind: str | None, n_classes: int
     return out
 
 
-def train_model(task, path: str, settings: dict, text_col, label_col, out_dir: str, dataset):
-    """Train with the core pipeline, sending every training event to the GUI."""
+def train_model(task, path: str, settings: dict, text_col, label_col, out_dir: str, dataset, resume: bool = False):
+    """Train with the core pipeline, sending every training event to the GUI.
+
+    With ``resume``, a checkpoint in ``out_dir`` (left by an interrupted run) is continued.
+    """
     prepare_torch()
     from tinystudio.core.pipeline import train_on_file
     from tinystudio.core.training.config import TrainConfig
@@ -114,7 +117,7 @@ def train_model(task, path: str, settings: dict, text_col, label_col, out_dir: s
         dataset = None  # another split or task: let the pipeline load the file again
     outcome = train_on_file(
         path, config, text_col=text_col, label_col=label_col, out_dir=out_dir,
-        on_event=task.report, control=task.control, dataset=dataset,
+        on_event=task.report, control=task.control, dataset=dataset, resume=resume,
     )
     model = outcome.result.model
     return {
@@ -127,6 +130,13 @@ def train_model(task, path: str, settings: dict, text_col, label_col, out_dir: s
         "message": outcome.result.message,
         "history": outcome.result.history,
     }
+
+
+def find_interrupted(task, models_dir: str) -> list[dict]:
+    """Interrupted runs under ``models_dir`` whose data file still exists (no torch needed)."""
+    from tinystudio.core.training.recovery import find_interrupted_runs
+
+    return [r for r in find_interrupted_runs(models_dir) if Path(r["data"]["path"]).is_file()]
 
 
 def evaluate_model(task, model, dataset: Dataset | None) -> dict:

@@ -112,6 +112,8 @@ class MainWindow(QMainWindow):
         self.try_panel.failed.connect(lambda m, d: self.show_error("The model could not answer", m, d))
         self._restore_settings()
         self._update_steps()
+        self.resume_offer: dict | None = None  # the interrupted run being resumed, if any
+        QTimer.singleShot(0, self.look_for_interrupted_runs)
 
     # -- names used by tests and scripts --------------------------------------------------
     @property
@@ -278,6 +280,49 @@ class MainWindow(QMainWindow):
             self.actions["stop"].setEnabled(self.training)
 
     # -- dialogs --------------------------------------------------------------------------
+    # -- crash recovery -------------------------------------------------------------------
+    def look_for_interrupted_runs(self) -> None:
+        """After a crash (or a killed process), offer to continue the unfinished run.
+
+        Runs on the GUI thread: it only lists a folder and reads a few small JSON files.
+        """
+        try:
+            runs = jobs.find_interrupted(None, str(self.workspace / "models"))
+        except OSError:
+            return  # an unreadable workspace: nothing to offer
+        self._offer_resume(runs)
+
+    def _offer_resume(self, runs: list) -> None:
+        if not runs or self._closing or self.training:
+            return
+        run = runs[0]
+        data = run["data"]
+        minutes = run["elapsed"] / 60
+        question = (
+            f"A training run on {Path(data['path']).name} did not finish: TinyStudio was closed "
+            f"unexpectedly after {minutes:.1f} minutes (step {run['step']}). Continue it where it "
+            "stopped? If you say No, it is set aside and not offered again."
+        )
+        if not self.confirm("Continue unfinished training?", question):
+            from tinystudio.core.training.recovery import set_aside
+
+            set_aside(run["folder"])
+            return
+        self.resume_offer = run
+        task = run["train_config"].get("task")
+        self.data_panel.data_ready.connect(self._resume_when_data_ready)
+        self.open_data(data["path"], task, data.get("text_column"), data.get("label_column"))
+
+    def _resume_when_data_ready(self, result) -> None:
+        run = self.resume_offer
+        if run is not None and Path(result.path).resolve() != Path(run["data"]["path"]).resolve():
+            return  # another file finished loading first (the sample opened at start-up)
+        self.data_panel.data_ready.disconnect(self._resume_when_data_ready)
+        self.resume_offer = None
+        if run is not None and self.train_panel.start_training(resume_run=run):
+            self.show_tab(TRAIN)
+            self.statusBar().showMessage(f"Continuing the interrupted run from step {run['step']}…", 8000)
+
     def show_learning_curve(self):
         """Open the learning-curve window for the current classify data (returns it, for tests)."""
         from .curve_dialog import CurveDialog

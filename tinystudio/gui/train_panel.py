@@ -274,11 +274,16 @@ class TrainPanel(QWidget):
         self.seed.setValue(int(s.get("seed") or 0))
 
     # -- running --------------------------------------------------------------------------
-    def start_training(self) -> bool:
+    def start_training(self, resume_run: dict | None = None) -> bool:
+        """Start training; with ``resume_run`` (from ``jobs.find_interrupted``) continue that run."""
         if self.running or self._data is None or self._data.dataset is None:
             return False
         text_col, label_col = self._data.report.choice.text_column, self._data.report.choice.label_column
         settings = self.settings()
+        out_dir = self.out_dir_provider()
+        if resume_run is not None:
+            settings = dict(resume_run["train_config"])  # the interrupted run's own settings
+            out_dir = resume_run["folder"]
         self.plots.reset(self.task)
         self.samples.clear()
         self.hint.setVisible(False)
@@ -287,8 +292,8 @@ class TrainPanel(QWidget):
         self.status.setText("Preparing: learning the vocabulary and building the model…")
         self.handle = worker.start(
             "train", jobs.train_model, self._data.path, settings, text_col,
-            label_col if self.task == "classify" else None, self.out_dir_provider(), self._data.dataset,
-            parent=self,
+            label_col if self.task == "classify" else None, out_dir, self._data.dataset,
+            resume=resume_run is not None, parent=self,
         )
         self.handle.progress.connect(self._on_event)
         self.handle.finished.connect(self._on_finished)

@@ -13,8 +13,7 @@ from safetensors.torch import load_file, save
 
 from ..errors import ModelFileError
 from ..fileio import atomic_write_bytes, atomic_write_json
-
-CHECKPOINT_VERSION = 1
+from .recovery import CHECKPOINT_VERSION
 
 
 def save_checkpoint(
@@ -92,3 +91,4 @@ def load_checkpoint_into(
         pid, name = key.split(".", 1)
         per_param.setdefault(int(pid), {})[name] = value
     optimizer.load_state_dict({"state": per_param, "param_groups": state["param_groups"]})
+

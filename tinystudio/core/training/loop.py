@@ -457,7 +457,7 @@ def train(
             emit(_sample_event(module, model_cfg, tokenizer, task, step))
             last_sample = time.perf_counter()
         if dist.is_main and checkpoint_dir and cfg.checkpoint_every and now - last_ckpt >= cfg.checkpoint_every:
-            _write_checkpoint(checkpoint_dir, module, optimizer, tokenizer, model_cfg, data, step, elapsed_now())
+            _write_checkpoint(checkpoint_dir, module, optimizer, tokenizer, model_cfg, data, step, elapsed_now(), cfg)
             emit(Notice("checkpoint", f"Checkpoint saved at step {step}.", step))
             last_ckpt = time.perf_counter()
 
@@ -566,12 +566,19 @@ def _sample_event(module, model_cfg, tokenizer, task: TaskData, step: int) -> Sa
     return SampleEvent(step=step, prompt=prompt, text=text)
 
 
-def _write_checkpoint(folder, module, optimizer, tokenizer, model_cfg, data, step, elapsed) -> None:
+def _write_checkpoint(folder, module, optimizer, tokenizer, model_cfg, data, step, elapsed, cfg) -> None:
     save_checkpoint(
         folder,
         module,
         optimizer,
-        {"step": step, "elapsed": elapsed, "fingerprint": getattr(data, "fingerprint", None)},
+        {
+            "step": step,
+            "elapsed": elapsed,
+            "fingerprint": getattr(data, "fingerprint", None),
+            # What a later launch needs to offer "continue this run": the file and settings.
+            "train_config": cfg.to_dict(),
+            "data": _data_info(data),
+        },
         tokenizer.to_json(),
         model_cfg.to_dict(),
     )
