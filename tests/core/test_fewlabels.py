@@ -92,7 +92,7 @@ def test_learning_curve_has_a_point_per_size(data):
     )
     assert [p["per_class"] for p in result["points"]] == [3, None]
     assert result["points"][0]["n_labels"] == 3 * len(data.label_names)
-    assert result["points"][1]["n_labels"] == len(data.texts)
+    assert result["points"][1]["n_labels"] == len(data.splits.train)  # the test rows stay out
     for p in result["points"]:
         assert 0 <= p["scratch_accuracy"] <= 1 and 0 <= p["pretrained_accuracy"] <= 1
     assert result["scratch_accuracy"] == result["points"][0]["scratch_accuracy"]

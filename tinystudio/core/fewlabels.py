@@ -141,13 +141,17 @@ def learning_curve(
 ) -> dict:
     """Accuracy on the test texts against the number of labelled examples per class.
 
-    Every text of ``pool`` (labelled or not) and ``extra_texts`` may be used for
-    pre-training — no label is read there. For each ``n`` in ``per_class``, ``n`` labelled
-    rows per class are drawn from the pool and a classifier is trained from scratch and
-    from the pre-trained model, with the same tokenizer, settings and time budget.
+    Every text of the pool's training rows (``pool.splits.train``) and ``extra_texts`` may
+    be used for pre-training — no label is read there. For each ``n`` in ``per_class``,
+    ``n`` labelled rows per class are drawn from those rows and a classifier is trained from
+    scratch and from the pre-trained model, with the same tokenizer, settings and time
+    budget. Keep the test texts out of ``pool.splits.train``.
     """
-    labelled = [i for i in range(len(pool.texts)) if pool.labels is not None and pool.labels[i] >= 0]
-    all_texts = list(pool.texts) + list(getattr(pool, "unlabelled", []) or []) + list(extra_texts)
+    # Only the pool's training rows are used, for labels and for pre-training text alike:
+    # the test texts must stay unseen.
+    labelled = [i for i in pool.splits.train if pool.labels is not None and pool.labels[i] >= 0]
+    all_texts = [pool.texts[i] for i in pool.splits.train]
+    all_texts += list(getattr(pool, "unlabelled", []) or []) + list(extra_texts)
     tokenizer = TextTokenizer.train(all_texts, "bpe", DEFAULT_VOCAB[preset])
     lm = None
     if pretrain:
