@@ -18,10 +18,11 @@ from torch import nn
 
 from ..inference import TrainedModel
 from ..models import build_model, count_params, preset_config
+from ..training.building import lr_factor, make_optimizer, seed_everything
 from ..training.config import TrainConfig
 from ..training.control import RunControl
 from ..training.events import EvalEvent, Event, StepEvent, TrainFinished, TrainStarted
-from ..training.loop import TaskData, lr_factor, make_optimizer, seed_everything
+from ..training.taskdata import TaskData
 from .common import CompressError, copy_model
 from .prune import apply_masks
 

@@ -15,8 +15,9 @@ import torch
 
 from ..models import build_model, count_params
 from ..tokenize import TextTokenizer
+from .building import make_optimizer, model_config_for, pick_device
 from .config import TrainConfig
-from .loop import TaskData, make_optimizer, model_config_for, pick_device
+from .taskdata import TaskData
 
 
 @dataclass(frozen=True)

@@ -8,40 +8,35 @@ from __future__ import annotations
 
 import copy
 import math
-import os
-import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-import numpy as np
 import torch
 from torch import nn
 
-from ..augment import encode_augmented
-from ..errors import ConfigError, TrainingError
+from ..errors import ConfigError
 from ..inference import TrainedModel
-from ..models import ModelConfig, build_model, count_params, preset_config
+from ..models import ModelConfig, build_model, count_params
 from ..tokenize import TextTokenizer
-from .batches import (
-    batch_indices,
-    classify_batches,
-    encode_for_classify,
-    eval_batches,
-    pad_batch,
-    random_windows,
-    sequential_windows,
-    token_stream,
+from .building import (
+    derived_config,
+    lr_factor,
+    make_optimizer,
+    model_config_for,
+    pick_device,
+    seed_everything,
+    transfer_weights,
 )
 from .checkpoint import load_checkpoint_into, read_checkpoint_state, save_checkpoint
 from .config import TrainConfig
 from .control import RunControl
 from .distributed import Distributed
 from .events import EvalEvent, Event, Notice, SampleEvent, StepEvent, TrainFinished, TrainStarted
+from .taskdata import TaskData, chars_per_token
 
 LOG_INTERVAL = 0.1  # seconds between StepEvents (the loss is averaged over the interval)
-MAX_EVAL_WINDOWS = 64  # generate: validation windows per in-training evaluation (speed)
 
 
 @dataclass
@@ -54,135 +49,6 @@ class TrainResult:
     best_step: int
     val_metrics: dict
     history: list[dict] = field(default_factory=list)  # every event, as written to the log
-
-
-def pick_device(requested: str = "auto") -> torch.device:
-    """CUDA, then Apple's MPS, then the CPU; or exactly what was asked for."""
-    if requested == "auto":
-        if torch.cuda.is_available():
-            # Under torchrun each process takes its own GPU.
-            return torch.device("cuda", int(os.environ.get("LOCAL_RANK", "0")) % torch.cuda.device_count())
-        mps = getattr(torch.backends, "mps", None)
-        if mps is not None and mps.is_available():
-            return torch.device("mps")
-        return torch.device("cpu")
-    if requested == "cuda" and not torch.cuda.is_available():
-        raise ConfigError("No CUDA graphics card is available on this computer; use 'cpu'.")
-    return torch.device(requested)
-
-
-def seed_everything(seed: int) -> None:
-    random.seed(seed)
-    np.random.seed(seed % (2**32))
-    torch.manual_seed(seed)
-
-
-def lr_factor(progress: float, warmup: float) -> float:
-    """Linear warm-up to 1, then cosine decay to 0.1, as a function of run progress 0..1."""
-    if warmup > 0 and progress < warmup:
-        return max(progress / warmup, 0.01)
-    t = min((progress - warmup) / max(1.0 - warmup, 1e-9), 1.0)
-    return 0.1 + 0.9 * 0.5 * (1.0 + math.cos(math.pi * t))
-
-
-class TaskData:
-    """What differs between classify and generate: batches, loss, validation."""
-
-    def __init__(self, cfg: TrainConfig, data, tokenizer: TextTokenizer, rank: int = 0, world: int = 1) -> None:
-        self.cfg = cfg
-        self.tokenizer = tokenizer
-        texts = data.texts
-        if cfg.task == "classify":
-            tr, va = data.splits.train, data.splits.val or data.splits.train
-            n_train = len(tr)
-            tr = tr[rank::world]  # each process of a data-parallel run takes its share
-            self.train_texts = [texts[i] for i in tr]
-            self.train_seqs = encode_for_classify(tokenizer, self.train_texts, cfg.max_len)
-            self.rng = random.Random(cfg.seed)
-            self.train_labels = [data.labels[i] for i in tr]
-            self.val_seqs = encode_for_classify(tokenizer, [texts[i] for i in va], cfg.max_len)
-            self.val_labels = torch.tensor([data.labels[i] for i in va], dtype=torch.long)
-            self.steps_per_epoch = math.ceil(math.ceil(n_train / world) / cfg.batch_size)
-            self.train_items, self.val_items = len(self.train_seqs), len(self.val_seqs)
-        else:
-            self.train_stream = token_stream(tokenizer, [texts[i] for i in data.splits.train])
-            val_idx = data.splits.val or data.splits.test or data.splits.train
-            self.val_texts = [texts[i] for i in val_idx]
-            val_stream = token_stream(tokenizer, self.val_texts)
-            if len(self.train_stream) < cfg.max_len + 2 or len(val_stream) < 2:
-                raise TrainingError(
-                    "There is too little text to train a language model: it needs at least a "
-                    f"few thousand characters (this file gives {len(self.train_stream)} tokens).",
-                    code="too_little_text",
-                )
-            self.val_x, self.val_y = sequential_windows(val_stream, cfg.max_len, MAX_EVAL_WINDOWS)
-            per_step = cfg.batch_size * cfg.max_len * world
-            self.steps_per_epoch = max(1, len(self.train_stream) // per_step)
-            self.train_items, self.val_items = len(self.train_stream), len(val_stream)
-        self._epoch_iter = None
-
-    def items_per_step(self, batch) -> int:
-        return batch[0].shape[0] * (1 if self.cfg.task == "classify" else batch[0].shape[1])
-
-    def next_batch(self, gen: torch.Generator):
-        if self.cfg.task == "generate":
-            return random_windows(self.train_stream, self.cfg.batch_size, self.cfg.max_len, gen)
-        if self._epoch_iter is None:
-            if self.cfg.augment:
-                self._epoch_iter = self._augmented_batches(gen)
-            else:
-                self._epoch_iter = classify_batches(
-                    self.train_seqs, self.train_labels, self.cfg.batch_size, gen, self.tokenizer.pad_id
-                )
-        try:
-            return next(self._epoch_iter)
-        except StopIteration:
-            self._epoch_iter = None
-            return self.next_batch(gen)
-
-    def _augmented_batches(self, gen: torch.Generator):
-        """Batches of freshly augmented training texts (a new variant of each text each epoch)."""
-        lengths = [len(s) for s in self.train_seqs]
-        for idx in batch_indices(lengths, self.cfg.batch_size, gen):
-            seqs = []
-            for i in idx:
-                ids = encode_augmented(self.tokenizer, self.train_texts[i], self.cfg.augment, self.rng)
-                seqs.append(ids[: self.cfg.max_len] or [self.tokenizer.unk_id])
-            ids, mask = pad_batch(seqs, self.tokenizer.pad_id)
-            yield ids, mask, torch.tensor([self.train_labels[i] for i in idx], dtype=torch.long)
-
-    def loss(self, module: nn.Module, batch, device: torch.device) -> torch.Tensor:
-        if self.cfg.task == "classify":
-            ids, mask, y = (t.to(device, non_blocking=True) for t in batch)
-            return nn.functional.cross_entropy(module(ids, mask), y)
-        x, y = (t.to(device, non_blocking=True) for t in batch)
-        logits = module(x)  # (B, T, vocab)
-        return nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), y.reshape(-1))
-
-    @torch.no_grad()
-    def validate(self, module: nn.Module, device: torch.device) -> dict:
-        module.eval()
-        try:
-            if self.cfg.task == "classify":
-                total, correct = 0.0, 0
-                for idx, ids, mask in eval_batches(self.val_seqs, 128, self.tokenizer.pad_id):
-                    logits = module(ids.to(device), mask.to(device)).float()
-                    y = self.val_labels[idx].to(device)
-                    total += nn.functional.cross_entropy(logits, y, reduction="sum").item()
-                    correct += int((logits.argmax(dim=1) == y).sum())
-                n = max(len(self.val_seqs), 1)
-                return {"val_loss": total / n, "val_accuracy": correct / n}
-            total, n_tok = 0.0, 0
-            for s in range(0, len(self.val_x), 32):
-                xb, yb = self.val_x[s : s + 32].to(device), self.val_y[s : s + 32].to(device)
-                logits = module(xb).float()
-                total += nn.functional.cross_entropy(
-                    logits.reshape(-1, logits.shape[-1]), yb.reshape(-1), reduction="sum"
-                ).item()
-                n_tok += yb.numel()
-            return {"val_loss": total / max(n_tok, 1)}
-        finally:
-            module.train()
 
 
 def train(
@@ -348,7 +214,7 @@ def train(
             evals_since_best += 1
         bpc = None
         if cfg.task == "generate":
-            bpc = metrics["val_loss"] / math.log(2) / _chars_per_token(task)
+            bpc = metrics["val_loss"] / math.log(2) / chars_per_token(task)
         emit(
             EvalEvent(
                 step=step,
@@ -477,7 +343,7 @@ def train(
     )
     val_metrics = dict(best["metrics"])
     if cfg.task == "generate" and val_metrics:
-        val_metrics["bits_per_char"] = val_metrics["val_loss"] / math.log(2) / _chars_per_token(task)
+        val_metrics["bits_per_char"] = val_metrics["val_loss"] / math.log(2) / chars_per_token(task)
     emit(TrainFinished(stop_reason, step, seconds, best["step"], message))
     dist.close()
     return TrainResult(
@@ -492,70 +358,8 @@ def train(
     )
 
 
-def model_config_for(cfg: TrainConfig, tokenizer: TextTokenizer, data) -> ModelConfig:
-    """The model shape for resolved settings ``cfg``, sized to the tokenizer and the labels."""
-    return preset_config(
-        cfg.task,
-        cfg.model_kind,
-        cfg.preset,
-        vocab_size=tokenizer.vocab_size,
-        n_classes=len(data.label_names),
-        max_len=cfg.max_len,
-        dropout=cfg.dropout,
-        pad_id=tokenizer.pad_id,
-    )
-
-
-def derived_config(source: ModelConfig, cfg: TrainConfig, data) -> ModelConfig:
-    """The shape of ``source`` (an earlier model), for this task and these labels."""
-    return replace(
-        source,
-        task=cfg.task,
-        n_classes=len(data.label_names) if cfg.task == "classify" else 0,
-        dropout=cfg.dropout,
-        # A language model's layers learned to read left to right: keep it that way.
-        causal=source.causal or (source.task == "generate" and cfg.task == "classify"),
-    )
-
-
-def transfer_weights(source: nn.Module, target: nn.Module) -> list[str]:
-    """Copy every tensor of ``source`` whose name and shape exist in ``target``; return the names.
-
-    The output layer is copied only when it fits (same task and number of labels).
-    """
-    src = source.state_dict()
-    dst = target.state_dict()
-    copied = [k for k, v in src.items() if k in dst and dst[k].shape == v.shape]
-    target.load_state_dict({**dst, **{k: src[k].detach().to(dst[k].dtype) for k in copied}})
-    return copied
-
-
-def make_optimizer(module: nn.Module, cfg: TrainConfig, device: torch.device) -> torch.optim.Optimizer:
-    # Weight decay on matrices only: biases and LayerNorm gains are left alone. Frozen
-    # weights (requires_grad=False) are not given to the optimizer at all.
-    params = [p for p in module.parameters() if p.requires_grad]
-    decay = [p for p in params if p.dim() >= 2]
-    no_decay = [p for p in params if p.dim() < 2]
-    groups = [
-        {"params": decay, "weight_decay": cfg.weight_decay},
-        {"params": no_decay, "weight_decay": 0.0},
-    ]
-    return torch.optim.AdamW(groups, lr=cfg.lr, betas=(0.9, 0.99), foreach=True)
-
-
 def _snapshot(module: nn.Module) -> dict:
     return {k: v.detach().clone() for k, v in module.state_dict().items()}
-
-
-def _chars_per_token(task: TaskData) -> float:
-    """Average characters per validation token (1.0 for the char tokenizer)."""
-    if not hasattr(task, "_cpt"):
-        if task.tokenizer.kind == "char":
-            task._cpt = 1.0
-        else:
-            chars = sum(len(t) + (0 if t.endswith("\n") else 1) for t in task.val_texts)
-            task._cpt = chars / max(task.val_items, 1)
-    return task._cpt
 
 
 def _sample_event(module, model_cfg, tokenizer, task: TaskData, step: int) -> SampleEvent:
