@@ -21,6 +21,7 @@ import os
 import platform
 import shutil
 import time
+from contextlib import contextmanager
 from dataclasses import fields
 from pathlib import Path
 
@@ -216,7 +217,6 @@ def _check_size(model_cfg: ModelConfig, weights_path: Path) -> None:
 
 def load_model(folder: str | Path, device: str | torch.device = "cpu") -> TrainedModel:
     """Load and validate a model folder. Never unpickles anything."""
-    from safetensors import safe_open
 
     folder = Path(folder)
     config = read_config(folder)
@@ -255,39 +255,30 @@ def load_model(folder: str | Path, device: str | torch.device = "cpu") -> Traine
     module = build_model(model_cfg)
     expected = module.state_dict()
     tensors = {}
-    try:
-        with safe_open(str(weights_path), framework="pt") as fh:
-            names = set(fh.keys())
-            missing, extra = set(expected) - names, names - set(expected)
-            if missing or extra:
+    with open_weights(weights_path) as fh:
+        names = set(fh.keys())
+        missing, extra = set(expected) - names, names - set(expected)
+        if missing or extra:
+            raise ModelFileError(
+                "The weights do not fit the model described in config.json "
+                f"(missing: {sorted(missing)[:5]}, unexpected: {sorted(extra)[:5]}).",
+                code="weights_mismatch",
+            )
+        for name in expected:
+            sl = fh.get_slice(name)
+            shape, dtype = tuple(sl.get_shape()), sl.get_dtype()
+            if shape != tuple(expected[name].shape):
                 raise ModelFileError(
-                    "The weights do not fit the model described in config.json "
-                    f"(missing: {sorted(missing)[:5]}, unexpected: {sorted(extra)[:5]}).",
+                    f"The weight '{name}' has shape {shape}, but the model needs "
+                    f"{tuple(expected[name].shape)}.",
                     code="weights_mismatch",
                 )
-            for name in expected:
-                sl = fh.get_slice(name)
-                shape, dtype = tuple(sl.get_shape()), sl.get_dtype()
-                if shape != tuple(expected[name].shape):
-                    raise ModelFileError(
-                        f"The weight '{name}' has shape {shape}, but the model needs "
-                        f"{tuple(expected[name].shape)}.",
-                        code="weights_mismatch",
-                    )
-                if dtype not in _DTYPES:
-                    raise ModelFileError(
-                        f"The weight '{name}' is stored as {dtype}, which TinyStudio does not use.",
-                        code="weights_mismatch",
-                    )
-                tensors[name] = fh.get_tensor(name)
-    except ModelFileError:
-        raise
-    except Exception as exc:  # safetensors raises SafetensorError / OSError on damage
-        raise ModelFileError(
-            "The model's weights file (model.safetensors) is damaged and cannot be read.",
-            details=str(exc),
-            code="bad_weights",
-        ) from exc
+            if dtype not in _DTYPES:
+                raise ModelFileError(
+                    f"The weight '{name}' is stored as {dtype}, which TinyStudio does not use.",
+                    code="weights_mismatch",
+                )
+            tensors[name] = fh.get_tensor(name)
     dtypes = {t.dtype for t in tensors.values() if t.is_floating_point()}
     if len(dtypes) == 1 and (dtype := next(iter(dtypes))) != torch.float32:
         module = module.to(dtype)  # a half-precision variant stays half precision
@@ -309,6 +300,24 @@ def _trained(config: dict, model_cfg: ModelConfig, tokenizer: TextTokenizer, mod
         data_info=config.get("data") or {},
         variant=config.get("variant") or {},
     )
+
+
+@contextmanager
+def open_weights(path: str | Path):
+    """``safetensors.safe_open`` of a weights file; damage is reported as :class:`ModelFileError`."""
+    from safetensors import safe_open
+
+    try:
+        with safe_open(str(path), framework="pt") as fh:
+            yield fh
+    except ModelFileError:
+        raise
+    except Exception as exc:  # safetensors raises SafetensorError / OSError on damage
+        raise ModelFileError(
+            "The model's weights file (model.safetensors) is damaged and cannot be read.",
+            details=str(exc),
+            code="bad_weights",
+        ) from exc
 
 
 def read_training_log(folder: str | Path) -> list[dict]:

@@ -23,6 +23,7 @@ import torch
 
 from ..errors import ModelFileError
 from ..inference import TrainedModel
+from ..modelio import open_weights
 from ..models import ModelConfig, build_model
 from .quantize import build_int8_module, int8_layout, int8_state
 
@@ -49,7 +50,6 @@ def is_int8(variant: dict | None) -> bool:
 
 def load_int8_module(cfg: ModelConfig, weights_path: Path, variant: dict) -> torch.nn.Module:
     """Read and validate an int8 ``model.safetensors``; return the runnable int8 module (CPU)."""
-    from safetensors import safe_open
 
     plan = _plan(variant)
     module = build_model(cfg)
@@ -62,34 +62,25 @@ def load_int8_module(cfg: ModelConfig, weights_path: Path, variant: dict) -> tor
         )
     layout = int8_layout(shapes, plan)
     tensors: dict[str, torch.Tensor] = {}
-    try:
-        with safe_open(str(weights_path), framework="pt") as fh:
-            names = set(fh.keys())
-            missing, extra = set(layout) - names, names - set(layout)
-            if missing or extra:
+    with open_weights(weights_path) as fh:
+        names = set(fh.keys())
+        missing, extra = set(layout) - names, names - set(layout)
+        if missing or extra:
+            raise ModelFileError(
+                "The int8 weights do not fit the model described in config.json "
+                f"(missing: {sorted(missing)[:5]}, unexpected: {sorted(extra)[:5]}).",
+                code="weights_mismatch",
+            )
+        for name, (shape, dtype) in layout.items():
+            sl = fh.get_slice(name)
+            got_shape, got_dtype = tuple(sl.get_shape()), sl.get_dtype()
+            if got_shape != shape or got_dtype != dtype:
                 raise ModelFileError(
-                    "The int8 weights do not fit the model described in config.json "
-                    f"(missing: {sorted(missing)[:5]}, unexpected: {sorted(extra)[:5]}).",
+                    f"The weight '{name}' is {got_dtype} {got_shape}, but this int8 model "
+                    f"needs {dtype} {shape}.",
                     code="weights_mismatch",
                 )
-            for name, (shape, dtype) in layout.items():
-                sl = fh.get_slice(name)
-                got_shape, got_dtype = tuple(sl.get_shape()), sl.get_dtype()
-                if got_shape != shape or got_dtype != dtype:
-                    raise ModelFileError(
-                        f"The weight '{name}' is {got_dtype} {got_shape}, but this int8 model "
-                        f"needs {dtype} {shape}.",
-                        code="weights_mismatch",
-                    )
-                tensors[name] = fh.get_tensor(name)
-    except ModelFileError:
-        raise
-    except Exception as exc:  # safetensors raises SafetensorError / OSError on damage
-        raise ModelFileError(
-            "The model's weights file (model.safetensors) is damaged and cannot be read.",
-            details=str(exc),
-            code="bad_weights",
-        ) from exc
+            tensors[name] = fh.get_tensor(name)
     for name, t in tensors.items():
         if name.endswith("_scale") and not bool(torch.isfinite(t).all() and (t > 0).all()):
             raise ModelFileError(
