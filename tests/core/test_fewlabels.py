@@ -125,3 +125,16 @@ def test_cli_train_init_from_an_earlier_model(small_classify_csv, tmp_path):
     )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["model"] == "transformer"
+
+
+def test_rows_without_a_label_are_kept_for_pre_training(tmp_path):
+    path = tmp_path / "partly_labelled.csv"
+    rows = ["text,label"]
+    rows += [f"a furry animal number {i},animal" for i in range(20)]
+    rows += [f"a sweet food number {i},food" for i in range(20)]
+    rows += [f"an unlabelled sentence number {i}," for i in range(7)]
+    path.write_text("\n".join(rows) + "\n")
+    data = load_dataset(path, task="classify")
+    assert len(data.texts) == 40
+    assert len(data.unlabelled) == 7 and data.unlabelled[0] == "an unlabelled sentence number 0"
+    assert data.report.dropped["missing_label"] == 7

@@ -49,6 +49,7 @@ class Analysis:
     label_names: list[str]
     splits: Splits
     row_numbers: np.ndarray  # file row number of each text (1-based data row)
+    unlabelled: list[str] = field(default_factory=list)  # texts whose label is missing
 
 
 def inspect_data(
@@ -245,7 +246,7 @@ def _analyse(
                         dropped=dropped, class_counts=class_counts,
                         problems=sort_problems(problems))  # fmt: skip
     labels = y.tolist() if y is not None else None
-    return Analysis(report, texts, labels, label_names, splits, row_numbers)
+    return Analysis(report, texts, labels, label_names, splits, row_numbers, got.unlabelled)
 
 
 class _Labels:
@@ -282,6 +283,7 @@ class _Collected:
     n_missing: int = 0
     empty_rows: list[int] = field(default_factory=list)
     missing_rows: list[int] = field(default_factory=list)
+    unlabelled: list[str] = field(default_factory=list)  # texts of the missing-label rows
 
 
 def _watcher(
@@ -333,6 +335,7 @@ def _collect(
                 n_missing += 1
                 if len(missing_rows) < MAX_PROBLEM_ROWS:
                     missing_rows.append(n)
+                got.unlabelled.append(text)  # still good text for pre-training
                 continue
             add_id(lid)
         add_text(text)

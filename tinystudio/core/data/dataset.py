@@ -42,6 +42,9 @@ class Dataset:
     #: File row of each text (1-based data row, as in the report), e.g. to show a mistake in
     #: its context. A numpy int64 array: 8 bytes a row instead of a list's ~36.
     row_numbers: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    #: Texts of rows whose label is missing (classify): not trained on, but a language
+    #: model can be pre-trained on them (see core/fewlabels.py).
+    unlabelled: list[str] = field(default_factory=list)
 
     def subset(self, split: str) -> tuple[list[str], list[int] | None]:
         """Texts and labels of ``"train"``, ``"val"`` or ``"test"``."""
@@ -135,4 +138,5 @@ def load_dataset(
         fingerprint=digest,
         seed=seed,
         row_numbers=result.row_numbers,
+        unlabelled=result.unlabelled,
     )
