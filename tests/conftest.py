@@ -43,3 +43,59 @@ def small_corpus(tmp_path_factory, generate_sample) -> Path:
     path = tmp_path_factory.mktemp("small") / "corpus_small.txt"
     path.write_text("".join(lines[:800]), encoding="utf-8")
     return path
+
+
+# -- the real main window (GUI and reliability tests) ------------------------------------
+WINDOW_WAIT_MS = 90_000  # generous: the 2-core machine is often busy
+
+
+@pytest.fixture
+def settings(tmp_path, qapp):
+    """QSettings in a temporary INI file: the user's real settings are never touched."""
+    from PySide6.QtCore import QSettings
+
+    qapp.setOrganizationName("TinyStudioTests")
+    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+
+
+@pytest.fixture
+def open_window(qtbot, settings, monkeypatch):
+    """Open real main windows: ``open_window(workspace, confirm=...)``.
+
+    ``confirm`` answers the window's yes/no questions (default: always yes). Each window is
+    closed at the end with every worker thread finished, and no thread may be left running.
+    """
+    import threading
+
+    from tinystudio.gui import worker
+    from tinystudio.gui.app import make_app
+    from tinystudio.gui.main_window import MainWindow
+
+    make_app()
+    before = set(threading.enumerate())
+    opened = []
+
+    def open_(workspace, confirm=lambda title, question: True):
+        monkeypatch.setattr(MainWindow, "confirm", lambda self, title, question: confirm(title, question))
+        win = MainWindow(settings=settings, workspace=workspace)
+        win.show()
+        opened.append(win)
+        return win
+
+    yield open_
+    for win in opened:
+        # Not qtbot.addWidget: pytest-qt would delete the window before its threads end.
+        win.close()
+        qtbot.waitUntil(lambda w=win: not w.isVisible(), timeout=WINDOW_WAIT_MS)
+    qtbot.waitUntil(lambda: not worker.active_handles(), timeout=WINDOW_WAIT_MS)
+    for win in opened:
+        win.deleteLater()
+    qtbot.wait(50)  # let Python threads created by Qt threads wind down
+    leaked = [t for t in threading.enumerate() if t not in before and t.is_alive() and not t.daemon]
+    assert not leaked, f"threads left running: {leaked}"
+
+
+@pytest.fixture
+def window(open_window, tmp_path):
+    """The real main window with an empty workspace, answering yes to every question."""
+    return open_window(tmp_path / "workspace")

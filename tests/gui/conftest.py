@@ -10,7 +10,6 @@ os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 import faulthandler  # noqa: E402
 import sys  # noqa: E402
-import threading  # noqa: E402
 
 import pytest  # noqa: E402
 
@@ -25,42 +24,11 @@ def watchdog():
     faulthandler.cancel_dump_traceback_later()
 
 
-@pytest.fixture
-def settings(tmp_path, qapp):
-    """QSettings in a temporary INI file: the user's real settings are never touched."""
-    from PySide6.QtCore import QSettings
-
-    qapp.setOrganizationName("TinyStudioTests")
-    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-
-
 def wait_idle(qtbot, timeout: int = WAIT_MS) -> None:
     """Wait until every worker thread has ended."""
     from tinystudio.gui import worker
 
     qtbot.waitUntil(lambda: not worker.active_handles(), timeout=timeout)
-
-
-@pytest.fixture
-def window(qtbot, settings, tmp_path, monkeypatch):
-    """The real main window, closed at the end with every worker thread finished."""
-    from tinystudio.gui.app import make_app
-    from tinystudio.gui.main_window import MainWindow
-
-    make_app()
-    monkeypatch.setattr(MainWindow, "confirm", lambda self, title, question: True)
-    before = set(threading.enumerate())
-    win = MainWindow(settings=settings, workspace=tmp_path / "workspace")
-    win.show()
-    yield win
-    # Not qtbot.addWidget: pytest-qt would delete the window before its threads have ended.
-    win.close()
-    qtbot.waitUntil(lambda: not win.isVisible(), timeout=WAIT_MS)
-    wait_idle(qtbot)
-    win.deleteLater()
-    qtbot.wait(50)  # let Python threads created by Qt threads wind down
-    leaked = [t for t in threading.enumerate() if t not in before and t.is_alive() and not t.daemon]
-    assert not leaked, f"threads left running: {leaked}"
 
 
 def _load(qtbot, win, path, task=None):

@@ -47,58 +47,31 @@ def _killed_run(csv: Path, model_dir: Path) -> dict:
     return json.loads(state.read_text())
 
 
-def test_next_launch_offers_to_resume_and_finishes(qtbot, settings, tmp_path, monkeypatch, small_classify_csv):
-    from tinystudio.gui.app import make_app
-    from tinystudio.gui.main_window import MainWindow
-
+def test_next_launch_offers_to_resume_and_finishes(qtbot, open_window, tmp_path, small_classify_csv):
     workspace = tmp_path / "workspace"
     model_dir = workspace / "models" / "20260101-000000"
     saved = _killed_run(small_classify_csv, model_dir)
     assert not (model_dir / "config.json").exists()
 
-    make_app()
     asked = []
-    monkeypatch.setattr(MainWindow, "confirm", lambda self, title, q: asked.append(title) or True)
-    win = MainWindow(settings=settings, workspace=workspace)
-    win.show()
-    try:
-        with qtbot.waitSignal(win.train_panel.training_finished, timeout=WAIT_MS) as blocker:
-            pass
-        assert asked == ["Continue unfinished training?"]
-        result = blocker.args[0]
-        assert result["model_dir"] == str(model_dir)
-        resumed = [e for e in result["history"] if e["event"] == "Notice" and e["kind"] == "resumed"]
-        assert resumed and f"step {saved['step']}" in resumed[0]["message"]
-        assert (model_dir / "config.json").is_file()  # the run finished and saved its model
-    finally:
-        win.close()
-        qtbot.waitUntil(lambda: not win.isVisible(), timeout=WAIT_MS)
-        from tinystudio.gui import worker
-
-        qtbot.waitUntil(lambda: not worker.active_handles(), timeout=WAIT_MS)
-        win.deleteLater()
+    win = open_window(workspace, confirm=lambda title, q: asked.append(title) or True)
+    with qtbot.waitSignal(win.train_panel.training_finished, timeout=WAIT_MS) as blocker:
+        pass
+    assert asked == ["Continue unfinished training?"]
+    result = blocker.args[0]
+    assert result["model_dir"] == str(model_dir)
+    resumed = [e for e in result["history"] if e["event"] == "Notice" and e["kind"] == "resumed"]
+    assert resumed and f"step {saved['step']}" in resumed[0]["message"]
+    assert (model_dir / "config.json").is_file()  # the run finished and saved its model
 
 
-def test_declining_sets_the_run_aside(qtbot, settings, tmp_path, monkeypatch, small_classify_csv):
-    from tinystudio.gui.app import make_app
-    from tinystudio.gui.main_window import MainWindow
-
+def test_declining_sets_the_run_aside(qtbot, open_window, tmp_path, small_classify_csv):
     workspace = tmp_path / "workspace"
     model_dir = workspace / "models" / "20260101-000000"
     _killed_run(small_classify_csv, model_dir)
-    make_app()
     asked = []
-    monkeypatch.setattr(MainWindow, "confirm", lambda self, title, q: asked.append(title) or False)
-    win = MainWindow(settings=settings, workspace=workspace)
-    win.show()
-    try:
-        qtbot.waitUntil(lambda: bool(asked), timeout=WAIT_MS)
-        qtbot.waitUntil(lambda: (model_dir / ".checkpoint-declined").is_dir(), timeout=WAIT_MS)
-        assert not win.training
-        assert not (model_dir / ".checkpoint").exists()  # kept under another name, not lost
-    finally:
-        win.close()
-        from tinystudio.gui import worker
-
-        qtbot.waitUntil(lambda: not worker.active_handles(), timeout=WAIT_MS)
-        win.deleteLater()
+    win = open_window(workspace, confirm=lambda title, q: asked.append(title) or False)
+    qtbot.waitUntil(lambda: bool(asked), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: (model_dir / ".checkpoint-declined").is_dir(), timeout=WAIT_MS)
+    assert not win.training
+    assert not (model_dir / ".checkpoint").exists()  # kept under another name, not lost

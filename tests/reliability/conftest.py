@@ -6,7 +6,6 @@ import faulthandler
 import json
 import signal
 import sys
-import threading
 from pathlib import Path
 
 import pytest
@@ -50,36 +49,6 @@ def run_cli(capsys):
         return code, (json.loads(lines[-1]) if lines else None), err
 
     return run
-
-
-@pytest.fixture
-def settings(tmp_path, qapp):
-    from PySide6.QtCore import QSettings
-
-    qapp.setOrganizationName("TinyStudioTests")
-    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-
-
-@pytest.fixture
-def window(qtbot, settings, tmp_path, monkeypatch):
-    """The real main window; closed at the end with no thread left running."""
-    from tinystudio.gui import worker
-    from tinystudio.gui.app import make_app
-    from tinystudio.gui.main_window import MainWindow
-
-    make_app()
-    monkeypatch.setattr(MainWindow, "confirm", lambda self, title, question: True)
-    before = set(threading.enumerate())
-    win = MainWindow(settings=settings, workspace=tmp_path / "workspace")
-    win.show()
-    yield win
-    win.close()
-    qtbot.waitUntil(lambda: not win.isVisible(), timeout=WAIT_MS)
-    qtbot.waitUntil(lambda: not worker.active_handles(), timeout=WAIT_MS)
-    win.deleteLater()
-    qtbot.wait(50)
-    leaked = [t for t in threading.enumerate() if t not in before and t.is_alive() and not t.daemon]
-    assert not leaked, f"threads left running: {leaked}"
 
 
 TRAIN_TEXTS = [f"the cat sat on mat number {i}" for i in range(30)] + [
