@@ -12,7 +12,7 @@ from .cli import default_sample, install_interrupt
 from .core.data import inspect_data
 from .core.errors import ConfigError, DataError
 from .core.modelio import load_model
-from .core.pipeline import evaluate_on_file, train_on_file
+from .core.pipeline import evaluate_on_file, load_with_columns, train_on_file
 from .core.training.config import TrainConfig
 from .core.training.control import RunControl
 from .core.training.distributed import is_main_process
@@ -367,12 +367,7 @@ def cmd_curve(args) -> int:
     data = load_dataset(args.data, task="classify", seed=args.seed)
     pool = replace(data, splits=Splits(train=tuple(range(len(data.texts))), val=(), test=()))
     choice = data.report.choice
-    try:
-        test = load_dataset(args.test, task="classify", text_col=choice.text_column, label_col=choice.label_column)
-    except DataError as exc:
-        if exc.code != "unknown_column":
-            raise
-        test = load_dataset(args.test, task="classify")
+    test = load_with_columns(args.test, "classify", choice.text_column, choice.label_column)
     test_texts = test.texts
     test_labels = [test.label_names[i] for i in test.labels]
     extra: list[str] = []

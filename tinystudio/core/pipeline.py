@@ -111,6 +111,17 @@ def score_split(model: TrainedModel, data: Dataset, split: str = "test") -> dict
     return evaluate_generator(model, texts)
 
 
+def load_with_columns(path, task: str, text_col, label_col, seed: int = 0) -> Dataset:
+    """Load ``path`` using these column names if it has them; otherwise let detection choose
+    (another file, for example a test file, may name its columns differently)."""
+    try:
+        return load_dataset(path, task=task, text_col=text_col, label_col=label_col, seed=seed)
+    except DataError as exc:
+        if exc.code != "unknown_column":
+            raise
+        return load_dataset(path, task=task, seed=seed)
+
+
 def evaluate_on_file(model: TrainedModel, path: str | Path) -> dict:
     """Score ``model`` on a data file.
 
@@ -119,16 +130,9 @@ def evaluate_on_file(model: TrainedModel, path: str | Path) -> dict:
     file is scored whole as held-out text.
     """
     info = model.data_info or {}
-    text_col = info.get("text_column")
     label_col = info.get("label_column") if model.task == "classify" else None
     seed = info.get("split_seed") or 0
-    try:
-        data = load_dataset(path, task=model.task, text_col=text_col, label_col=label_col, seed=seed)
-    except DataError as exc:
-        if exc.code != "unknown_column":
-            raise
-        # Another file with other column names: let detection choose.
-        data = load_dataset(path, task=model.task, seed=seed)
+    data = load_with_columns(path, model.task, info.get("text_column"), label_col, seed=seed)
     same_file = info.get("fingerprint") is not None and info.get("fingerprint") == data.fingerprint
     if same_file and data.splits.test:
         metrics = score_split(model, data, "test")

@@ -6,7 +6,6 @@ one callback, and stop/pause requests come in through a :class:`RunControl`.
 
 from __future__ import annotations
 
-import copy
 import math
 import time
 from collections.abc import Callable
@@ -402,7 +401,3 @@ def _data_info(data) -> dict:
         "test_size": len(data.splits.test),
     }
 
-
-def clone_model(trained: TrainedModel) -> TrainedModel:
-    """A deep copy (weights included), for compression variants that must not touch the original."""
-    return copy.deepcopy(trained)
