@@ -106,3 +106,16 @@ def test_recent_files_and_geometry_persist(window, load_data, classify_sample, s
     window.open_data(classify_sample, "classify")
     assert window.recent_files()[0] == str(classify_sample)
     assert len(window.recent_files()) == 1
+
+
+def test_preset_times_are_measured_on_this_data(window, qtbot, load_data, small_classify_csv):
+    """Each size shows its parameters and a time from a few real timed steps."""
+    from tinystudio.gui import worker
+
+    load_data(window, small_classify_csv, "classify")
+    qtbot.waitUntil(lambda: not worker.active_handles(), timeout=120_000)
+    panel = window.train_panel
+    for key in ("tiny", "small", "base"):
+        est = panel._estimates[key]
+        assert est["step_seconds"] > 0 and est["eval_seconds"] > 0  # measured, not looked up
+        assert "parameters ·" in panel.preset_info[key].text()

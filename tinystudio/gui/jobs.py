@@ -20,7 +20,7 @@ from tinystudio.core.data import (
 )
 from tinystudio.core.errors import DataError
 
-from .worker import prepare_torch
+from .worker import TORCH_THREADS, prepare_torch
 
 MAX_TABLE_ROWS = 5_000_000  # rows kept for the preview table (a few hundred MB at most)
 TOKENIZER_SAMPLE = 20_000  # texts used to learn the tokenizer shown in the Data tab
@@ -80,15 +80,22 @@ def _learn_tokenizer(dataset: Dataset):
     return TextTokenizer.train(texts, kind, 4000)
 
 
-def estimate_params(task, task_kind: str, model_kind: str | None, n_classes: int) -> dict:
-    """Parameter count of each preset for this task (building the models; no training)."""
+def estimate_params(task, task_kind: str, model_kind: str | None, n_classes: int, dataset=None) -> dict:
+    """Parameter count of each preset for this task, and (with ``dataset``) the measured time
+    of a training step and of a validation pass (``core.training.estimate``: a few real steps
+    of the real model on this data, on the same thread count as training)."""
     prepare_torch()
     from tinystudio.core.models import build_model, count_params, preset_config
+    from tinystudio.core.tokenize import TextTokenizer
     from tinystudio.core.training.config import TrainConfig
+    from tinystudio.core.training.estimate import estimate_run
 
     out = {}
+    tokenizers: dict = {}
     for preset in ("tiny", "small", "base"):
-        cfg = TrainConfig(task=task_kind, model_kind=model_kind, preset=preset).resolved()
+        if task.should_stop():
+            break
+        cfg = TrainConfig(task=task_kind, model_kind=model_kind, preset=preset, threads=TORCH_THREADS).resolved()
         vocab = cfg.vocab_size if cfg.tokenizer == "bpe" else 100  # char: about the alphabet
         model_cfg = preset_config(
             task_kind, cfg.model_kind, preset, vocab_size=vocab, n_classes=max(n_classes, 2),
@@ -99,7 +106,15 @@ def estimate_params(task, task_kind: str, model_kind: str | None, n_classes: int
             "kind": cfg.model_kind,
             "epochs": cfg.epochs,
             "batch_size": cfg.batch_size,
+            "evals": cfg.evals_per_run,
         }
+        if dataset is not None:
+            key = (cfg.tokenizer, cfg.vocab_size)
+            if key not in tokenizers:
+                texts = [dataset.texts[i] for i in dataset.splits.train[:TOKENIZER_SAMPLE]]
+                tokenizers[key] = TextTokenizer.train(texts, cfg.tokenizer, cfg.vocab_size)
+            est = estimate_run(cfg, dataset, probe_steps=3, tokenizer=tokenizers[key])
+            out[preset].update(step_seconds=est.step_seconds, eval_seconds=est.eval_seconds)
     return out
 
 

@@ -44,12 +44,6 @@ PRESETS = [("tiny", "Tiny", "fastest, smallest"), ("small", "Small", "a good bal
 DEFAULT_PRESET = {"classify": "small", "generate": "tiny"}
 KINDS = [(None, "Automatic (best for the task)"), ("fasttext", "fastText (sorting only)"), ("transformer", "Transformer"), ("lstm", "LSTM")]
 DEFAULT_TIME_LIMIT = 120  # seconds: a first run should finish while the user watches
-# Seconds per training step on a 2-core CPU at the default batch size (measured; rough).
-SECONDS_PER_STEP = {
-    ("fasttext", "tiny"): 0.002, ("fasttext", "small"): 0.012, ("fasttext", "base"): 0.07,
-    ("transformer", "tiny"): 0.05, ("transformer", "small"): 0.25, ("transformer", "base"): 1.1,
-    ("lstm", "tiny"): 0.045, ("lstm", "small"): 0.2, ("lstm", "base"): 0.6,
-}
 STATUS_HZ = 5  # status line updates per second at most
 
 
@@ -212,7 +206,11 @@ class TrainPanel(QWidget):
                 info.setText("")
             return
         ds = self._data.dataset
-        handle = worker.start("estimate", jobs.estimate_params, ds.task, self.kind.currentData(), len(ds.label_names), parent=self)
+        if self._estimate_handle is not None:
+            self._estimate_handle.stop()  # settings changed: its answer is no longer wanted
+        handle = worker.start(
+            "estimate", jobs.estimate_params, ds.task, self.kind.currentData(), len(ds.label_names), ds, parent=self
+        )
         handle.finished.connect(lambda est, h=handle: self._on_estimates(h, est))
         handle.failed.connect(lambda *_: None)  # estimates are a nicety; training reports real errors
         self._estimate_handle = handle
@@ -229,10 +227,16 @@ class TrainPanel(QWidget):
             return
         limit = self.time_limit.value()
         for key, info in self.preset_info.items():
-            e = self._estimates[key]
+            e = self._estimates.get(key)
+            if e is None:
+                continue
+            if "step_seconds" not in e:
+                info.setText(f"{format_params(e['params'])} parameters")
+                continue
             steps = self._steps(ds, e)
-            per_step = SECONDS_PER_STEP.get((e["kind"], key), 0.1) * (self.batch.value() or e["batch_size"]) / e["batch_size"]
-            seconds = steps * per_step
+            # Measured at the default batch size; a step's cost grows about linearly with it.
+            per_step = e["step_seconds"] * (self.batch.value() or e["batch_size"]) / e["batch_size"]
+            seconds = steps * per_step + (min(e["evals"], steps) + 1) * e["eval_seconds"]
             when = f"about {format_seconds(seconds)} min" if seconds < limit else f"stops at the time limit ({format_seconds(limit)} min)"
             info.setText(f"{format_params(e['params'])} parameters · {when}")
 

@@ -35,14 +35,21 @@ class RunEstimate:
         return asdict(self)
 
 
-def estimate_run(config: TrainConfig, data, *, probe_steps: int = 5) -> RunEstimate:
-    """Measure ``probe_steps`` training steps (after one warm-up step) and one validation pass."""
+def estimate_run(
+    config: TrainConfig, data, *, probe_steps: int = 5, tokenizer: TextTokenizer | None = None
+) -> RunEstimate:
+    """Measure ``probe_steps`` training steps (after one warm-up step) and one validation pass.
+
+    ``tokenizer`` skips learning one (when estimating several sizes on the same data).
+    """
     cfg = config.resolved()
     if cfg.threads:
         torch.set_num_threads(cfg.threads)
     device = pick_device(cfg.device)
     t0 = time.perf_counter()
-    tokenizer = TextTokenizer.train([data.texts[i] for i in data.splits.train], cfg.tokenizer, cfg.vocab_size)
+    if tokenizer is None:
+        train_texts = [data.texts[i] for i in data.splits.train]
+        tokenizer = TextTokenizer.train(train_texts, cfg.tokenizer, cfg.vocab_size)
     task = TaskData(cfg, data, tokenizer)
     setup = time.perf_counter() - t0
     model_cfg = model_config_for(cfg, tokenizer, data)
