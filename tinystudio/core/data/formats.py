@@ -16,8 +16,6 @@ import os
 from collections import Counter
 from dataclasses import dataclass
 
-from clevercsv import Detector
-
 from tinystudio.core.data.columns import ID_NAMES, LABEL_NAMES, TEXT_NAMES, name_matches
 from tinystudio.core.data.encoding import read_sample
 
@@ -139,6 +137,8 @@ def detect_dialect(
         width, share = _consistency(text, preferred, '"', truncated)
         if width >= 2 and share >= MIN_CONSISTENCY:
             return preferred, '"', width, share
+    from clevercsv import Detector  # imported here: ~0.2 s the window need not wait for
+
     try:
         found = Detector().detect(text, delimiters=list(DELIMITERS))
     except Exception:  # clevercsv can fail on odd input; we have our own fallback below
