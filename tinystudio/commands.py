@@ -109,6 +109,7 @@ def cmd_train(args) -> int:
         init_from=args.init_from,
         freeze_body=args.freeze_body,
         augment=tuple(args.augment),
+        compile=args.compile,
     )
     control = RunControl()
     install_interrupt(control)

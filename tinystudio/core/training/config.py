@@ -59,6 +59,7 @@ class TrainConfig:
     augment: tuple[str, ...] = ()  # classify: word_dropout, word_swap, char_noise, subword
     init_from: str | None = None  # a model folder whose weights (and tokenizer) to start from
     freeze_body: bool = False  # with init_from: train only the output layer
+    compile: str = "auto"  # torch.compile the language model: auto (when it pays) | on | off
 
     def __post_init__(self) -> None:
         if self.task not in TASKS:
@@ -82,6 +83,8 @@ class TrainConfig:
             raise ConfigError(
                 f"Unknown augmentation {', '.join(unknown)}: choose from {', '.join(METHODS)}."
             )
+        if self.compile not in ("auto", "on", "off"):
+            raise ConfigError(f"Unknown compile setting {self.compile!r}: choose auto, on or off.")
         if self.lr is not None and not (0 < self.lr < 10):
             raise ConfigError("The learning rate must be a small positive number such as 0.001.")
 

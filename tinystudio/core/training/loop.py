@@ -29,6 +29,7 @@ from .building import (
     transfer_weights,
 )
 from .checkpoint import load_checkpoint_into, read_checkpoint_state, save_checkpoint
+from .compiling import StepCompiler, unavailable_reason
 from .config import TrainConfig
 from .control import RunControl
 from .distributed import Distributed
@@ -146,6 +147,7 @@ def train(
     optimizer = make_optimizer(module, cfg, device)
     trainable = [p for p in module.parameters() if p.requires_grad]
     forward_module = dist.wrap(module) if dist.enabled else module
+
     total_steps = cfg.epochs * task.steps_per_epoch
     start_step, elapsed_before = 0, 0.0
     if ckpt_state is not None:
@@ -242,8 +244,17 @@ def train(
             )
         last_val_loss, last_train_loss = metrics["val_loss"], train_loss
 
+    def forward_backward(mod: nn.Module, batch) -> torch.Tensor:
+        loss = task.loss(mod, batch, device)
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        return loss
+
+    why_not = unavailable_reason(device, cfg.task, cfg.model_kind, dist.enabled)
+    compiler = StepCompiler(forward_module, cfg.compile, why_not, emit)
     diverged = False
     module.train()
+    compiler.start()
     while True:
         paused_total += control.wait_while_paused()
         stop = control.stop_requested
@@ -270,13 +281,13 @@ def train(
         for group in optimizer.param_groups:
             group["lr"] = cfg.lr * lr_factor(progress, cfg.warmup_fraction)
         batch = task.next_batch(gen)
-        loss = task.loss(forward_module, batch, device)
-        optimizer.zero_grad(set_to_none=True)
-        loss.backward()
+        loss = compiler.run(forward_backward, batch, step)
         if cfg.grad_clip:
             nn.utils.clip_grad_norm_(trainable, cfg.grad_clip)
         optimizer.step()
         step += 1
+        seconds_left = cfg.max_time - elapsed_now() if cfg.max_time else math.inf
+        compiler.after_step(step, total_steps - step, seconds_left)
         items += task.items_per_step(batch)
         loss_sum += loss.detach()
         loss_n += 1
