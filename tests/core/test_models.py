@@ -65,3 +65,15 @@ def test_bad_settings_are_refused_in_plain_words():
         preset_config("classify", "lstm", "huge", vocab_size=10, n_classes=2)
     with pytest.raises(ConfigError, match="two classes"):
         preset_config("classify", "lstm", "tiny", vocab_size=10, n_classes=1)
+
+
+def test_presets_and_training_defaults_load_without_torch():
+    """The window reads sizes and defaults at start-up, before torch (~2 s) is imported."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, tinystudio.core.models, tinystudio.core.training.config as c; "
+        "c.TrainConfig(task='generate').resolved(); sys.exit('torch' in sys.modules)"
+    )
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0

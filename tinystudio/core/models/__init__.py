@@ -1,13 +1,17 @@
-"""The model zoo: build any TinyStudio model from its :class:`ModelConfig`."""
+"""The model zoo: build any TinyStudio model from its :class:`ModelConfig`.
+
+Importing this package (or its ``config``) does not import torch: the window reads presets
+and defaults at start-up, long before torch is needed.
+"""
 
 from __future__ import annotations
 
-from torch import nn
+from typing import TYPE_CHECKING
 
 from .config import KINDS, PRESETS, TASKS, ModelConfig, preset_config
-from .fasttext import FastTextModel
-from .lstm import LSTMModel
-from .transformer import TransformerModel
+
+if TYPE_CHECKING:
+    from torch import nn
 
 __all__ = [
     "KINDS",
@@ -19,12 +23,16 @@ __all__ = [
     "preset_config",
 ]
 
-_CLASSES = {"fasttext": FastTextModel, "transformer": TransformerModel, "lstm": LSTMModel}
-
 
 def build_model(cfg: ModelConfig) -> nn.Module:
     """A freshly initialised model for ``cfg`` (on the CPU, in float32)."""
-    return _CLASSES[cfg.kind](cfg)
+    if cfg.kind == "fasttext":
+        from .fasttext import FastTextModel as cls
+    elif cfg.kind == "lstm":
+        from .lstm import LSTMModel as cls
+    else:
+        from .transformer import TransformerModel as cls
+    return cls(cfg)
 
 
 def count_params(model: nn.Module) -> int:
