@@ -196,8 +196,12 @@ def train(
             p = max(p, elapsed_now() / cfg.max_time)
         return min(p, 1.0)
 
+    evaluated_at = -1  # the step whose weights were last validated
+
     def run_eval() -> None:
         nonlocal last_val_loss, last_train_loss, rising, overfit_warned, evals_since_best
+        nonlocal evaluated_at
+        evaluated_at = step
         metrics = task.validate(module, device)
         train_loss = (
             sum(train_loss_window) / len(train_loss_window) if train_loss_window else math.nan
@@ -337,7 +341,7 @@ def train(
             emit(Notice("checkpoint", f"Checkpoint saved at step {step}.", step))
             last_ckpt = time.perf_counter()
 
-    if stop_reason != "diverged" and step > best["step"]:
+    if stop_reason != "diverged" and step > best["step"] and step != evaluated_at:
         run_eval()  # score the final weights too: they may be the best
     if stop_reason == "time_up":
         emit(Notice("time_up", message, step))
