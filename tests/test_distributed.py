@@ -19,7 +19,7 @@ def test_two_processes_train_one_model(small_classify_csv, tmp_path):
         str(TORCHRUN if TORCHRUN.exists() else shutil.which("torchrun")),
         "--standalone", "--nproc_per_node=2",
         "-m", "tinystudio.cli", "train", str(small_classify_csv), "--out", str(out),
-        "--preset", "tiny", "--epochs", "6", "--json",
+        "--preset", "tiny", "--epochs", "6", "--batch-size", "32", "--json",  # 15 steps an epoch
     ]
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr[-3000:]

@@ -32,7 +32,11 @@ def gen_data(small_corpus):
     return load_dataset(small_corpus, task="generate", seed=0)
 
 
-FAST = dict(task="classify", model_kind="fasttext", preset="tiny", checkpoint_every=0)
+# Batches of 32 (not the fastText default of 128): enough steps per epoch for the events,
+# evaluations and checkpoints these tests look at.
+FAST = dict(
+    task="classify", model_kind="fasttext", preset="tiny", batch_size=32, checkpoint_every=0
+)
 
 
 def test_events_arrive_in_order_with_plain_values(cls_data):
@@ -83,7 +87,7 @@ def test_cancel_stops_between_steps_and_keeps_a_usable_model(cls_data):
 
     result = train(TrainConfig(epochs=50, **FAST), cls_data, on_event=on_event, control=control)
     assert result.stop_reason == "cancelled"
-    assert result.steps < 50 * math.ceil(len(cls_data.splits.train) / 32)
+    assert result.steps < 50 * math.ceil(len(cls_data.splits.train) / FAST["batch_size"])
     assert result.model.predict(["a small bird"])[0].label in cls_data.label_names
 
 
@@ -184,6 +188,19 @@ def test_generate_reports_samples_and_bits_per_char(gen_data):
     assert 0 < len(text) <= 30
 
 
+def test_defaults_follow_the_task_and_the_model_kind():
+    """Train with no settings: the fastText Base classifier (fast enough at that size);
+    a Transformer or LSTM classifier keeps a size that finishes in about a minute."""
+    cfg = TrainConfig(task="classify").resolved()
+    assert (cfg.model_kind, cfg.preset) == ("fasttext", "base")
+    assert TrainConfig(task="classify", model_kind="transformer").resolved().preset == "small"
+    assert TrainConfig(task="classify", model_kind="lstm").resolved().preset == "small"
+    assert TrainConfig(task="generate").resolved().preset == "tiny"
+    assert TrainConfig(task="generate", model_kind="lstm").resolved().preset == "tiny"
+    # An explicit choice always wins.
+    assert TrainConfig(task="classify", preset="tiny", batch_size=8).resolved().batch_size == 8
+
+
 def test_lr_schedule_warms_up_then_decays():
     assert lr_factor(0.0, 0.1) < lr_factor(0.05, 0.1) < lr_factor(0.1, 0.1) == pytest.approx(1.0)
     assert lr_factor(0.5, 0.1) < 1.0
@@ -196,7 +213,7 @@ def test_estimate_measures_real_steps(cls_data):
     cfg = TrainConfig(epochs=2, **FAST)
     est = estimate_run(cfg, cls_data)
     assert est.step_seconds > 0 and est.eval_seconds > 0
-    assert est.total_steps == 2 * math.ceil(len(cls_data.splits.train) / 32)
+    assert est.total_steps == 2 * math.ceil(len(cls_data.splits.train) / FAST["batch_size"])
     assert est.params > 0 and est.seconds > 0
     capped = estimate_run(TrainConfig(epochs=10_000, max_time=3, **FAST), cls_data)
     assert capped.seconds <= 3 + capped.eval_seconds + 1e-9

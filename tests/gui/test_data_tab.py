@@ -108,6 +108,18 @@ def test_recent_files_and_geometry_persist(window, load_data, classify_sample, s
     assert len(window.recent_files()) == 1
 
 
+def test_default_size_follows_the_model_kind_until_the_user_picks_one(window, load_data, small_classify_csv):
+    load_data(window, small_classify_csv, "classify")
+    panel = window.train_panel
+    assert panel.preset() == "base"  # fastText Base: what "Train" with no settings uses
+    panel.kind.setCurrentIndex(panel.kind.findData("transformer"))
+    assert panel.preset() == "small"  # a Base Transformer would not finish in a minute
+    next(b for b in panel.preset_group.buttons() if b.property("preset") == "tiny").click()
+    panel.kind.setCurrentIndex(panel.kind.findData("lstm"))
+    assert panel.preset() == "tiny"  # the user's choice stays
+    assert panel.settings()["preset"] == "tiny"
+
+
 def test_preset_times_are_measured_on_this_data(window, qtbot, load_data, small_classify_csv):
     """Each size shows its parameters and a time from a few real timed steps."""
     from tinystudio.gui import worker

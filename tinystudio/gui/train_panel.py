@@ -27,6 +27,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+# The core's defaults, read without torch (core.models builds torch modules only on demand).
+from tinystudio.core.training.config import DEFAULT_KIND, DEFAULT_PRESET
 from tinystudio.core.training.events import (
     EvalEvent,
     Notice,
@@ -41,7 +43,6 @@ from .icons import icon
 from .plots import TrainingPlots
 
 PRESETS = [("tiny", "Tiny", "fastest, smallest"), ("small", "Small", "a good balance"), ("base", "Base", "learns most, slowest")]
-DEFAULT_PRESET = {"classify": "small", "generate": "tiny"}
 KINDS = [(None, "Automatic (best for the task)"), ("fasttext", "fastText (sorting only)"), ("transformer", "Transformer"), ("lstm", "LSTM")]
 DEFAULT_TIME_LIMIT = 120  # seconds: a first run should finish while the user watches
 STATUS_HZ = 5  # status line updates per second at most
@@ -74,6 +75,7 @@ class TrainPanel(QWidget):
         self._params = 0
         self.out_dir_provider: Callable[[], str] = lambda: tempfile.mkdtemp(prefix="tinystudio-model-")
         self.events_seen = 0
+        self._preset_chosen = False  # the user picked a size: stop following the default
 
         # Model size
         size_box = QGroupBox("1. Choose a model size")
@@ -92,7 +94,7 @@ class TrainPanel(QWidget):
             grid.addWidget(rb, row, 0)
             grid.addWidget(info, row, 1)
         grid.setColumnStretch(1, 1)
-        self.preset_group.buttonClicked.connect(lambda _b: self._update_estimates())
+        self.preset_group.buttonClicked.connect(self._on_preset_clicked)
 
         # Advanced settings
         self.advanced = QGroupBox("Advanced settings (you can leave these alone)")
@@ -123,7 +125,7 @@ class TrainPanel(QWidget):
             form.addRow(lab, w)
         for w in (self.time_limit, self.epochs, self.batch):
             w.valueChanged.connect(lambda _v: self._update_estimates())
-        self.kind.currentIndexChanged.connect(lambda _i: self._request_estimates())
+        self.kind.currentIndexChanged.connect(self._on_kind_changed)
         QVBoxLayout(self.advanced).addWidget(self._adv_body)
         self._adv_body.setVisible(False)
         self.advanced.toggled.connect(self._adv_body.setVisible)
@@ -187,7 +189,8 @@ class TrainPanel(QWidget):
         self._data = data
         self.samples_box.setVisible(self.task == "generate")
         if not self.running:
-            self._select_preset(DEFAULT_PRESET[self.task])
+            self._preset_chosen = False
+            self._select_preset(self.default_preset())
             self.plots.reset(self.task)
         self.start_button.setEnabled(not self.running and data is not None and data.dataset is not None)
         self._request_estimates()
@@ -196,9 +199,25 @@ class TrainPanel(QWidget):
         for b in self.preset_group.buttons():
             b.setChecked(b.property("preset") == key)
 
+    def default_preset(self) -> str:
+        """The size the core would pick for this task and the chosen model kind."""
+        kind = self.kind.currentData() or DEFAULT_KIND[self.task]
+        return DEFAULT_PRESET.get((self.task, kind), DEFAULT_PRESET[(self.task, DEFAULT_KIND[self.task])])
+
+    def _on_preset_clicked(self, _button) -> None:
+        self._preset_chosen = True
+        self._update_estimates()
+
+    def _on_kind_changed(self, _index: int) -> None:
+        # The default size depends on the kind (a Base Transformer would not finish in a
+        # minute): follow it until the user picks a size themselves.
+        if not self.running and not self._preset_chosen:
+            self._select_preset(self.default_preset())
+        self._request_estimates()
+
     def preset(self) -> str:
         b = self.preset_group.checkedButton()
-        return b.property("preset") if b else DEFAULT_PRESET[self.task]
+        return b.property("preset") if b else self.default_preset()
 
     def _request_estimates(self) -> None:
         if self._data is None or self._data.dataset is None:
@@ -270,6 +289,7 @@ class TrainPanel(QWidget):
         """Restore settings saved in a project."""
         if s.get("preset"):
             self._select_preset(s["preset"])
+            self._preset_chosen = True
         self.kind.setCurrentIndex(max(self.kind.findData(s.get("model_kind")), 0))
         self.time_limit.setValue(int(s.get("max_time") or DEFAULT_TIME_LIMIT))
         self.epochs.setValue(int(s.get("epochs") or 0))
@@ -358,6 +378,8 @@ class TrainPanel(QWidget):
             self.samples.appendPlainText(f"— step {ev.step}: {ev.prompt}▸{ev.text}\n")
         elif isinstance(ev, Notice) and ev.kind in ("overfitting", "early_stop", "diverged", "time_up"):
             self.show_hint(ev.message)
+        elif isinstance(ev, Notice) and ev.kind == "compile":
+            self.status.setText(ev.message)  # "Compiling…" can take a minute with no steps
         elif isinstance(ev, TrainStarted):
             self._params = ev.params
             self.status.setText(f"Training a {ev.preset} {ev.model_kind} model with {format_params(ev.params)} parameters…")
