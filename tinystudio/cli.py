@@ -43,7 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--text-col", help="name or 0-based number of the text column")
     t.add_argument("--label-col", help="name or 0-based number of the label column")
     t.add_argument("--model", choices=["fasttext", "transformer", "lstm"], help="model kind")
-    t.add_argument("--preset", choices=["tiny", "small", "base"], help="model size (default: small to classify, tiny to generate)")
+    t.add_argument("--preset", choices=["tiny", "small", "base"], help="model size (default: base for fastText, small for the other classifiers, tiny to generate)")
     t.add_argument("--epochs", type=int, help="passes over the training data")
     t.add_argument("--max-time", type=float, help="time budget in seconds")
     t.add_argument("--lr", type=float, help="peak learning rate")

@@ -125,6 +125,9 @@ def test_cli_train_init_from_an_earlier_model(small_classify_csv, tmp_path):
     )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["model"] == "transformer"
+    # The start model's kind sets the defaults too (not the fastText learning rate and batch).
+    settings = json.loads((tmp_path / "second" / "config.json").read_text())["training"]
+    assert (settings["model_kind"], settings["lr"], settings["batch_size"]) == ("transformer", 1e-3, 32)
 
 
 def test_rows_without_a_label_are_kept_for_pre_training(tmp_path):

@@ -89,6 +89,9 @@ def train(
         Always holds the best weights seen (by the validation metric), even after a
         cancel or a diverged run.
     """
+    if init_model is not None and config.model_kind is None:
+        # The start model decides the kind, and with it the learning rate and batch size.
+        config = replace(config, model_kind=init_model.config.kind)
     cfg = config.resolved()
     if cfg.task != data.task:
         raise ConfigError(f"The data was prepared for {data.task!r}, not {cfg.task!r}.")
