@@ -5,9 +5,10 @@ import torch
 
 from tinystudio.core.data import load_dataset
 from tinystudio.core.training.config import TrainConfig
-from tinystudio.core.training.estimate import estimate_run, planned_evals
+from tinystudio.core.training.estimate import estimate_run
 from tinystudio.core.training.events import EvalEvent
 from tinystudio.core.training.loop import train
+from tinystudio.core.training.schedule import planned_evals
 
 
 @pytest.fixture(scope="module")
@@ -47,10 +48,9 @@ def test_estimate_counts_the_evaluations_the_run_makes(cls_data):
     est = estimate_run(cfg, cls_data)
     result = train(cfg, cls_data)
     made = sum(e["event"] == EvalEvent.__name__ for e in result.history)
-    assert est.evals - 1 <= made <= est.evals  # the last is skipped when the final step scored best
-    assert (
-        planned_evals(1000, 20) == 21 and planned_evals(30, 20) == 31 and planned_evals(1, 20) == 2
-    )
+    assert made == est.evals
+    assert planned_evals(1000, 20) == 20 and planned_evals(1010, 20) == 21  # + the final weights
+    assert planned_evals(30, 20) == 30 and planned_evals(1, 20) == 1
 
 
 def test_estimate_with_augmentation_times_the_re_encoding(cls_data):

@@ -37,6 +37,7 @@ from tinystudio.core.training.events import (
     TrainFinished,
     TrainStarted,
 )
+from tinystudio.core.training.schedule import planned_evals
 
 from . import help_texts, jobs, worker
 from .icons import icon
@@ -253,9 +254,13 @@ class TrainPanel(QWidget):
                 info.setText(f"{format_params(e['params'])} parameters")
                 continue
             steps = self._steps(ds, e)
-            # Measured at the default batch size; a step's cost grows about linearly with it.
-            per_step = e["step_seconds"] * (self.batch.value() or e["batch_size"]) / e["batch_size"]
-            seconds = steps * per_step + (min(e["evals"], steps) + 1) * e["eval_seconds"]
+            # Measured at the default batch size. A Transformer or LSTM step costs about in
+            # proportion to the batch; a fastText step hardly depends on it (its cost is the
+            # update of the whole embedding table), bench notes in docs/benchmarks.md.
+            per_step = e["step_seconds"]
+            if e["kind"] != "fasttext":
+                per_step *= (self.batch.value() or e["batch_size"]) / e["batch_size"]
+            seconds = steps * per_step + planned_evals(steps, e["evals"]) * e["eval_seconds"]
             when = f"about {format_seconds(seconds)} min" if seconds < limit else f"stops at the time limit ({format_seconds(limit)} min)"
             info.setText(f"{format_params(e['params'])} parameters · {when}")
 

@@ -28,6 +28,7 @@ from ..tokenize import TextTokenizer
 from .batches import batch_indices, pad_batch
 from .building import make_optimizer, model_config_for, pick_device
 from .config import TrainConfig
+from .schedule import planned_evals
 from .taskdata import TaskData
 
 WARMUP_STEPS = 2  # untimed: the first steps allocate buffers and are up to 2x slower
@@ -53,17 +54,6 @@ class RunEstimate:
 
     def to_dict(self) -> dict:
         return asdict(self)
-
-
-def planned_evals(total_steps: int, evals_per_run: int) -> int:
-    """Validation passes of a run of ``total_steps`` steps, as ``loop.train`` schedules them.
-
-    One every ``total_steps // evals_per_run`` steps (so up to twice ``evals_per_run`` when
-    that division rounds down a lot), and one more on the final weights (which the loop skips
-    only when the last step was evaluated and scored best: counted, to err on the long side).
-    """
-    every = max(1, total_steps // max(evals_per_run, 1))
-    return total_steps // every + 1
 
 
 def estimate_run(

@@ -34,6 +34,7 @@ from .config import TrainConfig
 from .control import RunControl
 from .distributed import Distributed
 from .events import EvalEvent, Event, Notice, SampleEvent, StepEvent, TrainFinished, TrainStarted
+from .schedule import eval_interval
 from .taskdata import TaskData, chars_per_token
 
 LOG_INTERVAL = 0.1  # seconds between StepEvents (the loss is averaged over the interval)
@@ -174,7 +175,7 @@ def train(
     )
 
     gen = torch.Generator().manual_seed(cfg.seed + start_step + 7919 * dist.rank)
-    eval_every = max(1, total_steps // max(cfg.evals_per_run, 1))
+    eval_every = eval_interval(total_steps, cfg.evals_per_run)
     eval_seconds = cfg.max_time / cfg.evals_per_run if cfg.max_time else math.inf
     if dist.enabled:
         eval_seconds = math.inf  # by step only, so that every process evaluates together
