@@ -37,7 +37,7 @@ from tinystudio.core.training.loop import train  # noqa: E402
 from tinystudio.core.training.taskdata import TaskData  # noqa: E402
 from tinystudio.resources import sample_path  # noqa: E402
 
-THREADS = 1  # as the app trains (gui/worker.py TORCH_THREADS)
+THREADS = None  # torch's default, as the app and the CLI train (gui/worker.py TORCH_THREADS)
 PATIENCE = TrainConfig().patience  # the default, for the "with early stopping" column
 
 # Epochs so that each run takes roughly 5-20 s on a 2-core machine.
@@ -166,7 +166,7 @@ def main() -> int:
     if args.json:
         with open(args.json, "w") as fh:
             json.dump(rows, fh, indent=2)
-    print(f"\n(bench took {time.perf_counter() - t0:.0f} s; {THREADS} torch thread)")
+    print(f"\n(bench took {time.perf_counter() - t0:.0f} s; {torch.get_num_threads()} torch threads)")
     print(
         "\n| task | model | preset | epochs | steps | estimate s | actual s | error "
         "| estimate again after the run s (error) | CPU share estimate → run "

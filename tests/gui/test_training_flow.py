@@ -87,7 +87,10 @@ def test_cancel_mid_run_leaves_the_app_usable(window, qtbot, load_data, small_cl
     load_data(window, small_classify_csv, "classify")
     panel = window.train_panel
     panel.time_limit.setValue(120)
+    panel._request_estimates()  # the size estimates measure real steps in a job...
     assert panel.start_training()
+    # ...which starting the training stops, so the two don't share the CPU.
+    assert all(h.control.stop_requested for h in worker.active_handles() if h.name == "estimate")
     qtbot.waitUntil(lambda: panel.plots.point_count() > 0, timeout=WAIT_MS)
     # The window is not frozen: tabs switch and the table scrolls while training runs.
     window.show_tab(0)

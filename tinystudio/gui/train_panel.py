@@ -319,6 +319,8 @@ class TrainPanel(QWidget):
         self.progress.setValue(0)
         self.events_seen = 0
         self.status.setText("Preparing: learning the vocabulary and building the model…")
+        if self._estimate_handle is not None:
+            self._estimate_handle.stop()  # its timed steps would compete with training for the CPU
         self.handle = worker.start(
             "train", jobs.train_model, self._data.path, settings, text_col,
             label_col if self.task == "classify" else None, out_dir, self._data.dataset,

@@ -23,10 +23,12 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 from tinystudio.core.errors import TinyStudioError
 from tinystudio.core.training.control import RunControl
 
-#: torch intra-op threads in workers. Beside the Qt event loop torch's default (one per core,
-#: busy-waiting OpenMP) made training 20-50x slower here (shared/PLATFORM.md); bench/bench_gui.py
-#: measures 1 against 2 with OMP_WAIT_POLICY=PASSIVE.
-TORCH_THREADS = 1
+#: torch intra-op threads in workers; None keeps torch's default (one per core). Beside the
+#: Qt event loop that default made training 20-50x slower when OpenMP busy-waited
+#: (shared/PLATFORM.md); with OMP_WAIT_POLICY=PASSIVE, set before torch is imported,
+#: bench/bench_gui.py measured on 2 cores: event-loop lag p99 26 ms with 2 threads vs 48 ms
+#: with 1, and training ~1.5x faster (docs/benchmarks.md).
+TORCH_THREADS: int | None = None
 
 _ACTIVE: set[TaskHandle] = set()  # handles whose thread may still run (keeps them alive)
 
@@ -36,7 +38,7 @@ def prepare_torch() -> None:
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # before torch is first imported
     import torch
 
-    if torch.get_num_threads() != TORCH_THREADS:
+    if TORCH_THREADS is not None and torch.get_num_threads() != TORCH_THREADS:
         torch.set_num_threads(TORCH_THREADS)
 
 
