@@ -12,8 +12,8 @@ subprocess so that one does not warm up the next:
 * **memory** — peak RSS at the first paint, and after training.
 * **training throughput, app against CLI** — the same settings (those the Train tab sends for
   the bundled classify sample: its "Automatic" kind, i.e. fastText, and a transformer, each at
-  the tab's default size unless ``--tp-preset``; same time budget; 1 torch thread, as the
-  app's worker uses) trained in the window's worker (Qt event loop running, live plots and
+  the tab's default size unless ``--tp-preset``; same time budget; torch's default thread count, as the
+  app and the CLI use) trained in the window's worker (Qt event loop running, live plots and
   status line updating, no lag timer) and called straight from the core as ``tinystudio train``
   does (``train_on_file`` with the CLI's progress printer). The app run must resolve to exactly
   the CLI's settings, or the bench stops. Steps/s is steps over the loop's own training seconds
@@ -471,7 +471,7 @@ def main() -> int:
         for r in runs:
             print(" | ".join(str(r[c]) for c in cols))
     if report.get("throughput"):
-        print("\ntraining throughput, app worker vs CLI path (same settings, 1 torch thread). Ratios "
+        print("\ntraining throughput, app worker vs CLI path (same settings, torch default threads). Ratios "
               "app/CLI of the means; > 1 = the app is faster (for ms: the app takes longer):")
         print("| model | steps/s per run, in order | steps/s app · CLI | app/CLI | step ms between evals "
               "app · CLI | app/CLI speed | examples/s app/CLI | train-thread CPU ms/step app · CLI | "
