@@ -8,11 +8,19 @@ import torch
 
 
 def encode_for_classify(tokenizer, texts: Sequence[str], max_len: int) -> list[list[int]]:
-    """Token ids per text, cut to ``max_len``; an empty result becomes one ``[UNK]``."""
-    out = []
-    for ids in tokenizer.encode_batch(texts):
-        out.append(ids[:max_len] if ids else [tokenizer.unk_id])
-    return out
+    """Token ids per text, cut to ``max_len``; an empty result becomes one ``[UNK]``.
+
+    Rows with the same text share one list (real data repeats texts; memory), so treat the
+    lists as read-only.
+    """
+    distinct = list(dict.fromkeys(texts))
+    seqs = []
+    for ids in tokenizer.encode_batch(distinct):
+        seqs.append(ids[:max_len] if len(ids) > max_len else ids or [tokenizer.unk_id])
+    if len(distinct) == len(texts):
+        return seqs
+    row_of = dict(zip(distinct, seqs))
+    return list(map(row_of.__getitem__, texts))
 
 
 def pad_batch(seqs: Sequence[Sequence[int]], pad_id: int) -> tuple[torch.Tensor, torch.Tensor]:
@@ -74,12 +82,14 @@ def eval_batches(
 def token_stream(tokenizer, texts: Sequence[str]) -> torch.Tensor:
     """All texts as one 1-D tensor of ids, each text followed by a newline."""
     joined = "".join(t if t.endswith("\n") else t + "\n" for t in texts)
-    # Encode in slices of lines: one huge string is slower and needs more memory.
-    ids: list[int] = []
+    # Encode in slices of lines: one huge string is slower and needs more memory. (Keep the
+    # slices of 2000 lines: BPE ids at a slice's edge depend on where the slices are cut.)
     lines = joined.splitlines(keepends=True)
-    for start in range(0, len(lines), 2000):
-        ids.extend(tokenizer.encode("".join(lines[start : start + 2000])))
-    return torch.tensor(ids, dtype=torch.long)
+    del joined
+    slices = ["".join(lines[start : start + 2000]) for start in range(0, len(lines), 2000)]
+    del lines
+    ids, _ = tokenizer.encode_flat(slices)  # int64: no Python int per token
+    return torch.from_numpy(ids)
 
 
 def random_windows(
