@@ -151,7 +151,6 @@ def train(
     optimizer = make_optimizer(module, cfg, device)
     trainable = [p for p in module.parameters() if p.requires_grad]
     forward_module = dist.wrap(module) if dist.enabled else module
-
     total_steps = cfg.epochs * task.steps_per_epoch
     start_step, elapsed_before = 0, 0.0
     if ckpt_state is not None:
