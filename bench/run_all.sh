@@ -11,7 +11,7 @@ export QT_QPA_PLATFORM=${QT_QPA_PLATFORM:-offscreen}
 if [ "${1:-}" = "--quick" ]; then
     T=20; CLS=30; GEN=15; PRE=30; CMP=15; INF=5; GUI=10
 else
-    T=60; CLS=60; GEN=30; PRE=60; CMP=30; INF=10; GUI=20
+    T=50; CLS=60; GEN=30; PRE=60; CMP=20; INF=10; GUI=20
 fi
 START=$(date +%s)
 part() {  # part TITLE TABLE-HEADER COMMAND...: run, print its table, time it

@@ -52,7 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--vocab-size", type=int)
     t.add_argument("--seed", type=int, default=0)
     t.add_argument("--device", default="auto", help="auto, cpu, cuda or mps")
-    t.add_argument("--compile", choices=["auto", "on", "off"], default="auto", help="torch.compile the language model (auto: when the run is long enough to pay)")
+    t.add_argument("--compile", choices=["auto", "on", "off"], default="auto", help="torch.compile the Transformer language model (auto: on a CUDA card, when the run is long enough to pay; it does not on a CPU)")
     t.add_argument("--resume", action="store_true", help="continue from the checkpoint in --out")
     t.add_argument("--init-from", help="start from the weights of this model folder")
     t.add_argument("--freeze-body", action="store_true", help="with --init-from: train only the output layer")

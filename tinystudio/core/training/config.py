@@ -76,7 +76,7 @@ class TrainConfig:
     augment: tuple[str, ...] = ()  # classify: word_dropout, word_swap, char_noise, subword
     init_from: str | None = None  # a model folder whose weights (and tokenizer) to start from
     freeze_body: bool = False  # with init_from: train only the output layer
-    compile: str = "auto"  # torch.compile the language model: auto (when it pays) | on | off
+    compile: str = "auto"  # torch.compile the language model: auto (CUDA, long runs) | on | off
 
     def __post_init__(self) -> None:
         if self.task not in TASKS:

@@ -258,7 +258,7 @@ def train(
         return loss
 
     why_not = unavailable_reason(device, cfg.task, cfg.model_kind, dist.enabled)
-    compiler = StepCompiler(forward_module, cfg.compile, why_not, emit)
+    compiler = StepCompiler(forward_module, cfg.compile, why_not, emit, device)
     diverged = False
     module.train()
     compiler.start()
