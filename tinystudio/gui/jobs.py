@@ -93,8 +93,6 @@ def estimate_params(task, task_kind: str, model_kind: str | None, n_classes: int
     out = {}
     tokenizers: dict = {}
     for preset in ("tiny", "small", "base"):
-        if task.should_stop():
-            break
         cfg = TrainConfig(task=task_kind, model_kind=model_kind, preset=preset, threads=TORCH_THREADS).resolved()
         vocab = cfg.vocab_size if cfg.tokenizer == "bpe" else 100  # char: about the alphabet
         model_cfg = preset_config(
@@ -108,7 +106,7 @@ def estimate_params(task, task_kind: str, model_kind: str | None, n_classes: int
             "batch_size": cfg.batch_size,
             "evals": cfg.evals_per_run,
         }
-        if dataset is not None:
+        if dataset is not None and not task.should_stop():  # stopped: sizes only, no timing
             key = (cfg.tokenizer, cfg.vocab_size)
             if key not in tokenizers:
                 texts = [dataset.texts[i] for i in dataset.splits.train[:TOKENIZER_SAMPLE]]
