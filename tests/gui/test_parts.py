@@ -85,3 +85,18 @@ def test_every_term_has_a_plain_tooltip():
         assert help_texts.tip(key).startswith("<b>")
     for needed in ("epoch", "loss", "validation", "quantization", "parameters"):
         assert needed in help_texts.TERMS
+
+
+def test_a_stopped_size_estimate_still_gives_every_size(small_classify_csv):
+    """Starting training stops the estimate job: sizes keep their parameter counts."""
+    from tinystudio.core.data import load_dataset
+    from tinystudio.gui import jobs
+
+    class Stopped:
+        def should_stop(self) -> bool:
+            return True
+
+    data = load_dataset(small_classify_csv, task="classify", seed=0)
+    out = jobs.estimate_params(Stopped(), "classify", None, len(data.label_names), data)
+    assert sorted(out) == ["base", "small", "tiny"]
+    assert all(v["params"] > 0 and "step_seconds" not in v for v in out.values())
