@@ -253,32 +253,8 @@ def load_model(folder: str | Path, device: str | torch.device = "cpu") -> Traine
         return _trained(config, model_cfg, tokenizer, load_int8_module(model_cfg, weights_path, variant))
 
     module = build_model(model_cfg)
-    expected = module.state_dict()
-    tensors = {}
-    with open_weights(weights_path) as fh:
-        names = set(fh.keys())
-        missing, extra = set(expected) - names, names - set(expected)
-        if missing or extra:
-            raise ModelFileError(
-                "The weights do not fit the model described in config.json "
-                f"(missing: {sorted(missing)[:5]}, unexpected: {sorted(extra)[:5]}).",
-                code="weights_mismatch",
-            )
-        for name in expected:
-            sl = fh.get_slice(name)
-            shape, dtype = tuple(sl.get_shape()), sl.get_dtype()
-            if shape != tuple(expected[name].shape):
-                raise ModelFileError(
-                    f"The weight '{name}' has shape {shape}, but the model needs "
-                    f"{tuple(expected[name].shape)}.",
-                    code="weights_mismatch",
-                )
-            if dtype not in _DTYPES:
-                raise ModelFileError(
-                    f"The weight '{name}' is stored as {dtype}, which TinyStudio does not use.",
-                    code="weights_mismatch",
-                )
-            tensors[name] = fh.get_tensor(name)
+    layout = {name: (tuple(t.shape), set(_DTYPES)) for name, t in module.state_dict().items()}
+    tensors = read_weights(weights_path, layout, "weights")
     dtypes = {t.dtype for t in tensors.values() if t.is_floating_point()}
     if len(dtypes) == 1 and (dtype := next(iter(dtypes))) != torch.float32:
         module = module.to(dtype)  # a half-precision variant stays half precision
@@ -318,6 +294,44 @@ def open_weights(path: str | Path):
             details=str(exc),
             code="bad_weights",
         ) from exc
+
+
+def read_weights(
+    path: str | Path, layout: dict[str, tuple[tuple, set[str] | str]], what: str
+) -> dict[str, torch.Tensor]:
+    """Every tensor of a weights file, checked against ``layout`` before it is read.
+
+    ``layout`` maps each name the model needs to (shape, allowed safetensors dtypes); a file
+    with other names, shapes or dtypes is refused with a :class:`ModelFileError` (``what``
+    names the file in the message, e.g. "int8 weights").
+    """
+    tensors: dict[str, torch.Tensor] = {}
+    with open_weights(path) as fh:
+        names = set(fh.keys())
+        missing, extra = set(layout) - names, names - set(layout)
+        if missing or extra:
+            raise ModelFileError(
+                f"The {what} do not fit the model described in config.json "
+                f"(missing: {sorted(missing)[:5]}, unexpected: {sorted(extra)[:5]}).",
+                code="weights_mismatch",
+            )
+        for name, (shape, dtypes) in layout.items():
+            sl = fh.get_slice(name)
+            got_shape, got_dtype = tuple(sl.get_shape()), sl.get_dtype()
+            if got_shape != shape:
+                raise ModelFileError(
+                    f"The weight '{name}' has shape {got_shape}, but the model needs {shape}.",
+                    code="weights_mismatch",
+                )
+            allowed = {dtypes} if isinstance(dtypes, str) else dtypes
+            if got_dtype not in allowed:
+                raise ModelFileError(
+                    f"The {what} do not fit the model: '{name}' is stored as {got_dtype}, "
+                    f"where it needs {' or '.join(sorted(allowed))}.",
+                    code="weights_mismatch",
+                )
+            tensors[name] = fh.get_tensor(name)
+    return tensors
 
 
 def read_training_log(folder: str | Path) -> list[dict]:

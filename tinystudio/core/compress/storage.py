@@ -23,7 +23,7 @@ import torch
 
 from ..errors import ModelFileError
 from ..inference import TrainedModel
-from ..modelio import open_weights
+from ..modelio import read_weights
 from ..models import ModelConfig, build_model
 from .quantize import build_int8_module, int8_layout, int8_state
 
@@ -60,27 +60,7 @@ def load_int8_module(cfg: ModelConfig, weights_path: Path, variant: dict) -> tor
             "The model's int8 description names layers this model does not have.",
             code="bad_config",
         )
-    layout = int8_layout(shapes, plan)
-    tensors: dict[str, torch.Tensor] = {}
-    with open_weights(weights_path) as fh:
-        names = set(fh.keys())
-        missing, extra = set(layout) - names, names - set(layout)
-        if missing or extra:
-            raise ModelFileError(
-                "The int8 weights do not fit the model described in config.json "
-                f"(missing: {sorted(missing)[:5]}, unexpected: {sorted(extra)[:5]}).",
-                code="weights_mismatch",
-            )
-        for name, (shape, dtype) in layout.items():
-            sl = fh.get_slice(name)
-            got_shape, got_dtype = tuple(sl.get_shape()), sl.get_dtype()
-            if got_shape != shape or got_dtype != dtype:
-                raise ModelFileError(
-                    f"The weight '{name}' is {got_dtype} {got_shape}, but this int8 model "
-                    f"needs {dtype} {shape}.",
-                    code="weights_mismatch",
-                )
-            tensors[name] = fh.get_tensor(name)
+    tensors = read_weights(weights_path, int8_layout(shapes, plan), "int8 weights")
     for name, t in tensors.items():
         if name.endswith("_scale") and not bool(torch.isfinite(t).all() and (t > 0).all()):
             raise ModelFileError(
