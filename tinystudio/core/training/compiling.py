@@ -27,7 +27,6 @@ from torch import nn
 
 from .events import Notice
 
-MODES = ("auto", "on", "off")
 PROBE_STEPS = 20  # auto: plain steps timed before deciding
 PAYS_AFTER_SECONDS = 300.0  # auto: compile when at least this much training is still to come
 AUTO_DEVICES = ("cuda",)  # auto compiles only on these (see above for the CPU)
@@ -73,7 +72,6 @@ class StepCompiler:
         self.mode = mode
         self.unavailable = unavailable
         self.emit = emit
-        self.compiled = False
         self._pending = False  # compiled, but the graphs are built on the next call
         self._decided = mode != "auto" or unavailable is not None or device.type not in AUTO_DEVICES
         self._probe_start: float | None = None
@@ -117,7 +115,7 @@ class StepCompiler:
         try:
             loss = fn(self.module, batch)  # builds the forward and backward graphs
         except Exception as exc:  # noqa: BLE001 - any compiler failure: carry on without it
-            self.module, self.compiled = self.eager, False
+            self.module = self.eager
             first_line = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
             self.emit(
                 Notice(
@@ -133,5 +131,4 @@ class StepCompiler:
 
     def _switch(self) -> None:
         self.module = torch.compile(self.eager)
-        self.compiled = True
         self._pending = True

@@ -48,6 +48,7 @@ DEFAULT_BATCH = {
 # keeps attention off its fast kernels). Classifiers on a few thousand rows do overfit.
 DEFAULT_DROPOUT = {"classify": 0.1, "generate": 0.0}
 DEFAULT_MAX_LEN = {"classify": 128, "generate": 64}
+COMPILE_MODES = ("auto", "on", "off")  # see compiling.py
 
 
 @dataclass(frozen=True)
@@ -100,7 +101,7 @@ class TrainConfig:
             raise ConfigError(
                 f"Unknown augmentation {', '.join(unknown)}: choose from {', '.join(METHODS)}."
             )
-        if self.compile not in ("auto", "on", "off"):
+        if self.compile not in COMPILE_MODES:
             raise ConfigError(f"Unknown compile setting {self.compile!r}: choose auto, on or off.")
         if self.lr is not None and not (0 < self.lr < 10):
             raise ConfigError("The learning rate must be a small positive number such as 0.001.")
