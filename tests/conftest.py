@@ -68,10 +68,10 @@ def open_window(qtbot, settings, monkeypatch):
     import threading
 
     from tinystudio.gui import worker
-    from tinystudio.gui.app import make_app
+    from tinystudio.gui.app import make_app, stop_gui_garbage_collection
     from tinystudio.gui.main_window import MainWindow
 
-    make_app()
+    app = make_app()
     before = set(threading.enumerate())
     opened = []
 
@@ -92,6 +92,7 @@ def open_window(qtbot, settings, monkeypatch):
         win.deleteLater()
     qtbot.wait(50)  # let Python threads created by Qt threads wind down
     leaked = [t for t in threading.enumerate() if t not in before and t.is_alive() and not t.daemon]
+    stop_gui_garbage_collection(app)  # collects the closed windows here, on the GUI thread
     assert not leaked, f"threads left running: {leaked}"
 
 

@@ -100,3 +100,28 @@ def test_a_stopped_size_estimate_still_gives_every_size(small_classify_csv):
     out = jobs.estimate_params(Stopped(), "classify", None, len(data.label_names), data)
     assert sorted(out) == ["base", "small", "tiny"]
     assert all(v["params"] > 0 and "step_seconds" not in v for v in out.values())
+
+
+def test_the_cycle_collector_runs_on_the_gui_thread_only(qtbot):
+    """Automatic collection could delete Qt objects on a training thread (a deadlock)."""
+    import gc
+    import weakref
+
+    from tinystudio.gui.app import make_app, stop_gui_garbage_collection
+
+    class Node:
+        pass
+
+    app = make_app()
+    try:
+        assert not gc.isenabled()
+        nodes = [Node() for _ in range(5000)]
+        for n in nodes:
+            n.me = n  # cycles: only the collector frees them
+        probe = weakref.ref(nodes[0])
+        del nodes, n
+        assert probe() is not None
+        qtbot.waitUntil(lambda: probe() is None, timeout=5000)  # the timer collected them
+    finally:
+        stop_gui_garbage_collection(app)
+    assert gc.isenabled()

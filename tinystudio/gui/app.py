@@ -35,7 +35,32 @@ def make_app(argv: list[str] | None = None):
     import pyqtgraph as pg
 
     pg.setConfigOptions(antialias=True)
+    collect_garbage_on_gui_thread(app)
     return app
+
+
+def collect_garbage_on_gui_thread(app) -> None:
+    """Python's cycle collector runs on whichever thread happens to allocate; on a training
+    thread it can delete a window's Qt objects found in a cycle, and that deadlocks with the
+    GUI thread (seen in the GUI tests: ~QObject waiting for the GIL on the worker while the GUI
+    thread waited for Qt's lock). pyqtgraph's GarbageCollector turns automatic collection off
+    and collects on a timer, on the GUI thread only."""
+    if getattr(app, "_tinystudio_gc", None) is None:
+        from pyqtgraph.util.garbage_collector import GarbageCollector
+
+        app._tinystudio_gc = GarbageCollector(interval=1.0)
+
+
+def stop_gui_garbage_collection(app) -> None:
+    """Undo :func:`collect_garbage_on_gui_thread` (tests: code without an event loop runs next)."""
+    import gc
+
+    collector = getattr(app, "_tinystudio_gc", None)
+    if collector is not None:
+        collector.timer.stop()
+        app._tinystudio_gc = None
+    gc.enable()
+    gc.collect()
 
 
 def run_app(argv: list[str] | None = None) -> int:
