@@ -319,7 +319,7 @@ class MainWindow(QMainWindow):
             return  # another file finished loading first (the sample opened at start-up)
         self.data_panel.data_ready.disconnect(self._resume_when_data_ready)
         self.resume_offer = None
-        if run is not None and self.train_panel.start_training(resume_run=run):
+        if run is not None and self.train_panel.resume_training(run):
             self.show_tab(TRAIN)
             self.statusBar().showMessage(f"Continuing the interrupted run from step {run['step']}…", 8000)
 

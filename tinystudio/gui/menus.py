@@ -25,7 +25,8 @@ def build_menus(win) -> dict[str, QAction]:
             a.setShortcut(QKeySequence(shortcut))
         a.setToolTip(tip or text)
         a.setStatusTip(tip or text)
-        a.triggered.connect(slot)
+        # triggered(bool) carries `checked`; never let it reach a slot's parameters.
+        a.triggered.connect(lambda _checked=False: slot())
         acts[name] = a
         return a
 

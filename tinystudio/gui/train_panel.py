@@ -138,7 +138,8 @@ class TrainPanel(QWidget):
         self.pause_button.setToolTip("Pause and resume training (Ctrl+Shift+P)")
         self.stop_button = QPushButton(icon(self, "stop"), "Stop")
         self.stop_button.setToolTip("Stop now and keep the best model so far (Ctrl+.)")
-        self.start_button.clicked.connect(self.start_training)
+        # clicked(bool) must not reach start_training's parameters: a lambda drops `checked`.
+        self.start_button.clicked.connect(lambda _checked=False: self.start_training())
         self.pause_button.clicked.connect(self.toggle_pause)
         self.stop_button.clicked.connect(self.stop)
         buttons = QHBoxLayout()
@@ -303,8 +304,15 @@ class TrainPanel(QWidget):
         self.seed.setValue(int(s.get("seed") or 0))
 
     # -- running --------------------------------------------------------------------------
-    def start_training(self, resume_run: dict | None = None) -> bool:
-        """Start training; with ``resume_run`` (from ``jobs.find_interrupted``) continue that run."""
+    def start_training(self) -> bool:
+        """Start training with the settings on screen (the Start button, menu and Ctrl+Enter)."""
+        return self._start(None)
+
+    def resume_training(self, run: dict) -> bool:
+        """Continue an interrupted run (``run`` from ``jobs.find_interrupted``) where it stopped."""
+        return self._start(run)
+
+    def _start(self, resume_run: dict | None) -> bool:
         if self.running or self._data is None or self._data.dataset is None:
             return False
         text_col, label_col = self._data.report.choice.text_column, self._data.report.choice.label_column
