@@ -9,13 +9,10 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import signal
 import sys
 import traceback
-from pathlib import Path
 
 from . import __version__
-from .resources import sample_path
 
 # Beside a GUI event loop torch's default of one busy-waiting OpenMP thread per core slows
 # training many times over (shared/PLATFORM.md); passive waiting costs nothing here.
@@ -171,21 +168,6 @@ def _print_error(message: str, as_json: bool, code: str) -> None:
     if as_json:
         print(json.dumps({"error": message, "code": code}))
     print(f"tinystudio: {message}", file=sys.stderr)
-
-
-def install_interrupt(control) -> None:
-    """Ctrl+C asks training to stop between steps (the best model is still saved)."""
-
-    def handler(signum, frame):  # noqa: ARG001
-        if control.stop_requested:  # a second Ctrl+C: stop at once
-            raise KeyboardInterrupt
-        control.stop()
-
-    signal.signal(signal.SIGINT, handler)
-
-
-def default_sample(task: str) -> Path:
-    return sample_path("wordnet_topics.csv" if task == "classify" else "kjv_pentateuch.txt")
 
 
 if __name__ == "__main__":

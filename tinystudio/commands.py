@@ -8,7 +8,6 @@ import tempfile
 import time
 from pathlib import Path
 
-from .cli import default_sample, install_interrupt
 from .core.data import inspect_data
 from .core.errors import ConfigError, DataError
 from .core.modelio import load_model
@@ -17,6 +16,8 @@ from .core.training.config import TrainConfig
 from .core.training.control import RunControl
 from .core.training.distributed import is_main_process
 from .core.training.events import EvalEvent, Notice, StepEvent, TrainFinished, TrainStarted
+from .interrupt import install_interrupt
+from .resources import default_sample
 
 
 def _emit_json(obj: dict) -> None:

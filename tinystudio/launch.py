@@ -26,9 +26,11 @@ def launch_gui(argv: list[str] | None = None) -> int:
         return 2
     try:
         from .gui.app import run_app
-    except ImportError:  # the window is not built yet: say what works instead
-        from .cli import build_parser
-
-        build_parser().print_help()
-        return 0
+    except ImportError as exc:  # Qt is missing or broken here: say so and what still works
+        print(
+            f"tinystudio: the app window cannot start ({exc}). The commands still work: "
+            "'tinystudio --help'.",
+            file=sys.stderr,
+        )
+        return 1
     return run_app(argv or sys.argv[:1])

@@ -15,3 +15,8 @@ def resources_dir() -> Path:
 
 def sample_path(name: str) -> Path:
     return resources_dir() / "samples" / name
+
+
+def default_sample(task: str) -> Path:
+    """The bundled sample for a task: sorted definitions to classify, a corpus to generate."""
+    return sample_path("wordnet_topics.csv" if task == "classify" else "kjv_pentateuch.txt")
