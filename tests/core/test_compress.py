@@ -174,6 +174,7 @@ def test_lab_stacks_variants_and_measures_them(tf_classify, tmp_path):
     assert [v.name for v in result.variants] == ["prune 50%", "prune 50% → int8"]
     for v in result.variants:
         assert load_model(v.folder).variant["steps"]
+        assert load_model(v.folder).calibrated  # refitted for each variant on the validation texts
     base, pruned, q = result.original, *result.variants
     assert stages[-1].fraction == 1.0
     assert base.params == pruned.params == q.params

@@ -33,6 +33,8 @@ class TrainedModel:
     metrics: dict = field(default_factory=dict)
     data_info: dict = field(default_factory=dict)  # fingerprint, columns, split seed...
     variant: dict = field(default_factory=dict)  # compression steps applied, if any
+    # Temperature scaling fitted on validation texts (core/calibration.py); {} = not calibrated.
+    calibration: dict = field(default_factory=dict)
 
     @property
     def task(self) -> str:
@@ -42,18 +44,31 @@ class TrainedModel:
     def device(self) -> torch.device:
         return next(self.module.parameters()).device
 
+    @property
+    def temperature(self) -> float:
+        """The calibration temperature (1.0 for a model saved without calibration)."""
+        t = (self.calibration or {}).get("temperature")
+        return float(t) if isinstance(t, (int, float)) and t > 0 else 1.0
+
+    @property
+    def calibrated(self) -> bool:
+        return bool((self.calibration or {}).get("temperature"))
+
     # -- classify -------------------------------------------------------------------------
     @torch.no_grad()
-    def predict_proba(self, texts: Sequence[str], batch_size: int = 64) -> torch.Tensor:
-        """(N, n_classes) probabilities, in the order of ``texts``."""
+    def predict_logits(self, texts: Sequence[str], batch_size: int = 64) -> torch.Tensor:
+        """(N, n_classes) raw scores (before calibration and softmax), in the order of ``texts``."""
         self._require("classify")
         self.module.eval()
         seqs = encode_for_classify(self.tokenizer, list(texts), self.config.max_len)
         out = torch.empty(len(seqs), self.config.n_classes)
         for idx, ids, mask in eval_batches(seqs, batch_size, self.tokenizer.pad_id):
-            logits = self.module(ids.to(self.device), mask.to(self.device))
-            out[idx] = torch.softmax(logits.float(), dim=-1).cpu()
+            out[idx] = self.module(ids.to(self.device), mask.to(self.device)).float().cpu()
         return out
+
+    def predict_proba(self, texts: Sequence[str], batch_size: int = 64) -> torch.Tensor:
+        """(N, n_classes) calibrated probabilities (``softmax(logits / T)``), in the order of ``texts``."""
+        return torch.softmax(self.predict_logits(texts, batch_size) / self.temperature, dim=-1)
 
     def predict(self, texts: Sequence[str]) -> list[Prediction]:
         """The most likely label of each text, with the probability of every label."""

@@ -85,6 +85,7 @@ def save_model(trained: TrainedModel, folder: str | Path, *, log: list[dict] | N
                 "data": trained.data_info,
                 "metrics": trained.metrics,
                 "variant": trained.variant,
+                "calibration": trained.calibration,
                 "versions": library_versions(),
                 "saved_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             }
@@ -169,9 +170,12 @@ def read_config(folder: str | Path) -> dict:
             )
     if not all(isinstance(x, str) for x in config["labels"]):
         raise ModelFileError("The model's labels are not all text.", code="bad_config")
-    for key in ("training", "data", "metrics", "variant"):
+    for key in ("training", "data", "metrics", "variant", "calibration"):
         if config.get(key) is not None and not isinstance(config[key], dict):
             raise ModelFileError(f"The model's config.json has no valid '{key}' section.", code="bad_config")
+    t = (config.get("calibration") or {}).get("temperature")
+    if t is not None and (isinstance(t, bool) or not isinstance(t, (int, float)) or not 0 < t < 1e6):
+        raise ModelFileError("The model's calibration temperature is damaged.", code="bad_config")
     _check_architecture(config["architecture"])
     return config
 
@@ -275,6 +279,7 @@ def _trained(config: dict, model_cfg: ModelConfig, tokenizer: TextTokenizer, mod
         metrics=config.get("metrics") or {},
         data_info=config.get("data") or {},
         variant=config.get("variant") or {},
+        calibration=config.get("calibration") or {},  # absent in models saved before calibration
     )
 
 

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from .calibration import calibrate_model
 from .data import Dataset, load_dataset
 from .errors import DataError, TrainingError
 from .evaluate import evaluate_classifier, evaluate_generator
@@ -74,6 +75,8 @@ def train_on_file(
         ) from exc
     if not is_main_process():  # a secondary torchrun process: rank 0 scores and saves
         return TrainOutcome(result=result, dataset=data, test_metrics={}, model_dir=None)
+    if result.model.task == "classify":
+        calibrate_on_split(result.model, data, "val")  # before scoring: test confidences use it
     test_metrics = score_split(result.model, data, "test")
     result.model.metrics = {
         "test": test_metrics,
@@ -95,6 +98,14 @@ def _is_out_of_memory(exc: RuntimeError) -> bool:
     text = str(exc).lower()
     return type(exc).__name__ == "OutOfMemoryError" or "out of memory" in text or (
         "can't allocate memory" in text
+    )
+
+
+def calibrate_on_split(model: TrainedModel, data: Dataset, split: str = "val") -> dict:
+    """Fit the model's confidence calibration (core/calibration.py) on one split of ``data``."""
+    idx = getattr(data.splits, split)
+    return calibrate_model(
+        model, [data.texts[i] for i in idx], [data.label_names[data.labels[i]] for i in idx]
     )
 
 

@@ -22,11 +22,54 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tinystudio.core.calibration import confidence_level
+
 from . import help_texts, jobs, worker
 from .icons import icon
 
 DEBOUNCE_MS = 250  # wait this long after the last key press before asking the model
 MAX_BARS = 12  # labels shown with a probability bar
+
+
+# How much to trust one answer, from core.calibration.confidence_level.
+LEVEL_WORDS = {
+    "very_sure": "very sure",
+    "fairly_sure": "fairly sure",
+    "unsure": "unsure",
+    "guessing": "a guess",
+}
+
+
+def _right_share(model) -> float | None:
+    """How often the model is right on texts it never trained on (test, else validation)."""
+    metrics = getattr(model, "metrics", None) or {}
+    for value in ((metrics.get("test") or {}).get("accuracy"), (metrics.get("validation") or {}).get("val_accuracy")):
+        if isinstance(value, (int, float)):
+            return float(value)
+    return None
+
+
+def confidence_text(model, probability: float) -> tuple[str, str]:
+    """Words shown next to an answer, and the tooltip that explains them.
+
+    "sure" is said only of a calibrated model (its probabilities were checked against known
+    answers on validation texts); an uncalibrated model's number is shown as what it is.
+    """
+    share = _right_share(model)
+    overall = f" Overall it is right on {share:.0%} of the test texts." if share is not None else ""
+    level = confidence_level(probability, bool(getattr(model, "calibrated", False)))
+    if level == "unchecked":
+        return (
+            f"model's score {probability:.0%}, not checked against known answers",
+            "This model was saved without a confidence check, so its score is not a measured "
+            "chance of being right." + overall,
+        )
+    cal = model.calibration
+    return (
+        f"{LEVEL_WORDS[level]}: {probability:.0%}",
+        f"Checked on {cal.get('n', 0):,} texts with known answers that the model never trained on: "
+        f"when it gives an answer {probability:.0%}, it is right about that often." + overall,
+    )
 
 
 class TryPanel(QWidget):
@@ -149,10 +192,12 @@ class TryPanel(QWidget):
     def _show_prediction(self, pred) -> None:
         if self._predict_again:
             return  # the text changed meanwhile; the next answer is on its way
+        words, tip = confidence_text(self.model, pred.confidence)
         self.answer.setText(
             f"<span style='font-size:18pt'>→ <b>{html.escape(pred.label)}</b></span>"
-            f"&nbsp;&nbsp;({pred.confidence:.0%} sure)"
+            f"&nbsp;&nbsp;({html.escape(words)})"
         )
+        self.answer.setToolTip(tip)
         self._clear_bars()
         for r, (name, p) in enumerate(list(pred.probabilities.items())[:MAX_BARS]):
             bar = QProgressBar()

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..calibration import calibrate_model
 from ..data import Dataset, load_dataset
 from ..errors import CancelledError, ConfigError, DataError
 from ..inference import TrainedModel
@@ -126,7 +127,21 @@ def evalset_for(model: TrainedModel, data: Dataset) -> EvalSet:
 
 # -- the run ------------------------------------------------------------------------------------
 def apply_step(model: TrainedModel, step: Step, data: Dataset | None, *, on_event=None, control=None) -> TrainedModel:
-    """``model`` compressed by one ``step`` (a new model; ``model`` is left untouched)."""
+    """``model`` compressed by one ``step`` (a new model; ``model`` is left untouched).
+
+    A classifier's confidence calibration is fitted again on the validation texts: a pruned
+    or distilled model is not as sure as the original (see core/calibration.py).
+    """
+    new = _apply_step(model, step, data, on_event=on_event, control=control)
+    if new.task == "classify" and data is not None and data.task == "classify" and data.splits.val:
+        val = data.splits.val
+        calibrate_model(new, [data.texts[i] for i in val], [data.label_names[data.labels[i]] for i in val])
+    elif step.method in ("distill", "prune", "prune-units"):
+        new.calibration = {}  # retrained or cut without data to check it on: not calibrated
+    return new
+
+
+def _apply_step(model: TrainedModel, step: Step, data: Dataset | None, *, on_event=None, control=None) -> TrainedModel:
     if step.method == "int8":
         return quantize_int8(model)
     if step.method in ("fp16", "bf16"):

@@ -1,0 +1,70 @@
+"""How far the window tells a person to trust a model: calibrated confidence in Try it, and
+plain words on the Evaluate tab about labels never predicted, imbalance and bits per character."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import torch
+from PySide6.QtCore import Qt
+
+WAIT_MS = 90_000
+
+
+def click_tab(qtbot, win, index: int) -> None:
+    bar = win.tabs.tabBar()
+    assert bar.isTabEnabled(index) and bar.isVisible()
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(index).center())
+    assert win.tabs.currentIndex() == index
+
+
+def type_and_wait(qtbot, panel, text: str):
+    panel.input.setFocus()
+    with qtbot.waitSignal(panel.prediction_shown, timeout=WAIT_MS) as blocker:
+        qtbot.keyClicks(panel.input, text)
+    return blocker.args[0]
+
+
+def test_try_it_says_sure_only_as_far_as_calibration_supports(
+    window, qtbot, load_data, train_short, small_classify_csv, tmp_path, monkeypatch
+):
+    load_data(window, small_classify_csv, "classify")
+    result = train_short(window, seconds=3)
+    model = result["model"]
+    assert model.calibrated, "training fits the confidence calibration on validation texts"
+    saved = json.loads((tmp_path / "workspace" / "models").glob("*/config.json").__next__().read_text())
+    assert saved["calibration"]["temperature"] == model.temperature
+
+    click_tab(qtbot, window, 3)
+    panel = window.try_panel
+    text = "a large wild cat with a striped coat"
+    pred = type_and_wait(qtbot, panel, text)
+    shown = panel.answer.text()
+    # The number shown is the calibrated probability, and the word follows from it.
+    expected = torch.softmax(model.predict_logits([text])[0] / model.temperature, 0).max().item()
+    assert abs(pred.confidence - expected) < 1e-5
+    assert f"{expected:.0%}" in shown
+    word = "very sure" if expected >= 0.9 else "fairly sure" if expected >= 0.7 else "unsure" if expected >= 0.45 else "a guess"
+    assert f"{word}: {expected:.0%}" in shown
+    assert not re.search(r"\(\d+% sure\)", shown)  # the old, unchecked "(100% sure)"
+    assert "never trained on" in panel.answer.toolTip()
+
+    # A model saved before calibration existed: its score is shown as unchecked, never "sure".
+    folder = tmp_path / "old-model"
+    import shutil
+
+    shutil.copytree(result["model_dir"], folder)
+    config = json.loads((folder / "config.json").read_text())
+    del config["calibration"]
+    (folder / "config.json").write_text(json.dumps(config))
+    from PySide6.QtWidgets import QFileDialog
+
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", staticmethod(lambda *a, **k: str(folder)))
+    with qtbot.waitSignal(window.model_ready, timeout=WAIT_MS):
+        window.actions["open_model"].trigger()
+    click_tab(qtbot, window, 3)
+    panel.input.clear()
+    type_and_wait(qtbot, panel, text)
+    shown = panel.answer.text()
+    assert "not checked" in shown and "sure" not in shown
