@@ -8,6 +8,8 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # torch's OpenMP threads busy-wait by default, which starves other threads (shared/PLATFORM.md).
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+# Tests read English messages whatever the machine's language (Chinese tests set their own).
+os.environ.setdefault("TINYSTUDIO_LANG", "en")
 
 from pathlib import Path  # noqa: E402
 

@@ -12,6 +12,8 @@ import os
 import sys
 import traceback
 
+from tinystudio.i18n import tr
+
 from . import __version__
 
 # Beside a GUI event loop torch's default of one busy-waiting OpenMP thread per core slows
@@ -22,55 +24,59 @@ os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="tinystudio",
-        description="Train, test and shrink tiny text models on your own CSV file. "
-        "Run without a command to open the app.",
+        description=tr("Train, test and shrink tiny text models on your own CSV file. "
+        "Run without a command to open the app."),
     )
     p.add_argument("--version", action="version", version=f"TinyStudio {__version__}")
     p.add_argument(
+        "--lang", metavar="LANG",
+        help=tr("interface language, e.g. zh_CN or en (default: the saved choice, else the system's)"),
+    )
+    p.add_argument(
         "--selftest",
         action="store_true",
-        help="headless check that this installation works: train, shrink and export a tiny "
-        "model on the bundled sample, print one line of JSON, exit 0 if all went well",
+        help=tr("headless check that this installation works: train, shrink and export a tiny "
+        "model on the bundled sample, print one line of JSON, exit 0 if all went well"),
     )
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
-    t = sub.add_parser("train", help="train a model on a CSV or .txt file")
-    t.add_argument("data", help="CSV file (or .txt for --task generate)")
+    t = sub.add_parser("train", help=tr("train a model on a CSV or .txt file"))
+    t.add_argument("data", help=tr("CSV file (or .txt for --task generate)"))
     t.add_argument("--task", choices=["classify", "generate"], default="classify")
-    t.add_argument("--text-col", help="name or 0-based number of the text column")
-    t.add_argument("--label-col", help="name or 0-based number of the label column")
-    t.add_argument("--model", choices=["fasttext", "transformer", "lstm"], help="model kind")
-    t.add_argument("--preset", choices=["tiny", "small", "base"], help="model size (default: base for fastText, small for the other classifiers, tiny to generate)")
-    t.add_argument("--epochs", type=int, help="passes over the training data")
-    t.add_argument("--max-time", type=float, help="time budget in seconds")
-    t.add_argument("--lr", type=float, help="peak learning rate")
+    t.add_argument("--text-col", help=tr("name or 0-based number of the text column"))
+    t.add_argument("--label-col", help=tr("name or 0-based number of the label column"))
+    t.add_argument("--model", choices=["fasttext", "transformer", "lstm"], help=tr("model kind"))
+    t.add_argument("--preset", choices=["tiny", "small", "base"], help=tr("model size (default: base for fastText, small for the other classifiers, tiny to generate)"))
+    t.add_argument("--epochs", type=int, help=tr("passes over the training data"))
+    t.add_argument("--max-time", type=float, help=tr("time budget in seconds"))
+    t.add_argument("--lr", type=float, help=tr("peak learning rate"))
     t.add_argument("--batch-size", type=int)
     t.add_argument("--tokenizer", choices=["char", "bpe"])
     t.add_argument("--vocab-size", type=int)
     t.add_argument("--seed", type=int, default=0)
-    t.add_argument("--device", default="auto", help="auto, cpu, cuda or mps")
-    t.add_argument("--compile", choices=["auto", "on", "off"], default="auto", help="torch.compile the Transformer language model (auto: on a CUDA card, when the run is long enough to pay; it does not on a CPU)")
-    t.add_argument("--resume", action="store_true", help="continue from the checkpoint in --out")
-    t.add_argument("--init-from", help="start from the weights of this model folder")
-    t.add_argument("--freeze-body", action="store_true", help="with --init-from: train only the output layer")
+    t.add_argument("--device", default="auto", help=tr("auto, cpu, cuda or mps"))
+    t.add_argument("--compile", choices=["auto", "on", "off"], default="auto", help=tr("torch.compile the Transformer language model (auto: on a CUDA card, when the run is long enough to pay; it does not on a CPU)"))
+    t.add_argument("--resume", action="store_true", help=tr("continue from the checkpoint in --out"))
+    t.add_argument("--init-from", help=tr("start from the weights of this model folder"))
+    t.add_argument("--freeze-body", action="store_true", help=tr("with --init-from: train only the output layer"))
     t.add_argument("--augment", nargs="+", default=[], choices=["word_dropout", "word_swap", "char_noise", "subword"], help="classify: make varied copies of training texts")
     t.add_argument(
-        "--checkpoint-every", type=float, default=60.0, help="seconds between checkpoints (0: none)"
+        "--checkpoint-every", type=float, default=60.0, help=tr("seconds between checkpoints (0: none)")
     )
-    t.add_argument("--out", required=True, help="model folder to write")
-    t.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    t.add_argument("--out", required=True, help=tr("model folder to write"))
+    t.add_argument("--json", action="store_true", help=tr("print one JSON object on stdout"))
 
-    e = sub.add_parser("eval", help="score a model on a data file")
+    e = sub.add_parser("eval", help=tr("score a model on a data file"))
     e.add_argument("model_dir")
     e.add_argument("data")
     e.add_argument("--json", action="store_true")
 
-    pr = sub.add_parser("predict", help="label texts with a classify model")
+    pr = sub.add_parser("predict", help=tr("label texts with a classify model"))
     pr.add_argument("model_dir")
     pr.add_argument("texts", nargs="+", metavar="TEXT")
     pr.add_argument("--json", action="store_true")
 
-    g = sub.add_parser("generate", help="continue a prompt with a generate model")
+    g = sub.add_parser("generate", help=tr("continue a prompt with a generate model"))
     g.add_argument("model_dir")
     g.add_argument("--prompt", required=True)
     g.add_argument("--max-tokens", type=int, default=200)
@@ -80,7 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--seed", type=int)
     g.add_argument("--json", action="store_true")
 
-    i = sub.add_parser("inspect", help="check a data file and show what TinyStudio sees in it")
+    i = sub.add_parser("inspect", help=tr("check a data file and show what TinyStudio sees in it"))
     i.add_argument("data")
     i.add_argument("--task", choices=["classify", "generate"], default="classify")
     i.add_argument("--text-col")
@@ -88,47 +94,53 @@ def build_parser() -> argparse.ArgumentParser:
     i.add_argument("--json", action="store_true")
 
     c = sub.add_parser(
-        "curve", help="accuracy against the number of labels, with and without pre-training"
+        "curve", help=tr("accuracy against the number of labels, with and without pre-training")
     )
-    c.add_argument("data", help="CSV with labelled (and optionally unlabelled) rows")
-    c.add_argument("--test", required=True, help="labelled CSV to score on")
-    c.add_argument("--per-class", type=int, nargs="+", help="labelled examples per class (default 10 20 50 100 200 and all)")
-    c.add_argument("--max-time", type=float, help="time cap per training run (seconds)")
-    c.add_argument("--epochs", type=int, default=40, help="epochs per training run")
-    c.add_argument("--pretrain-time", type=float, default=120.0, help="pre-training budget (seconds)")
-    c.add_argument("--no-pretrain", action="store_true", help="only train from scratch")
-    c.add_argument("--unlabelled", help="a .txt or CSV of extra text for pre-training")
+    c.add_argument("data", help=tr("CSV with labelled (and optionally unlabelled) rows"))
+    c.add_argument("--test", required=True, help=tr("labelled CSV to score on"))
+    c.add_argument("--per-class", type=int, nargs="+", help=tr("labelled examples per class (default 10 20 50 100 200 and all)"))
+    c.add_argument("--max-time", type=float, help=tr("time cap per training run (seconds)"))
+    c.add_argument("--epochs", type=int, default=40, help=tr("epochs per training run"))
+    c.add_argument("--pretrain-time", type=float, default=120.0, help=tr("pre-training budget (seconds)"))
+    c.add_argument("--no-pretrain", action="store_true", help=tr("only train from scratch"))
+    c.add_argument("--unlabelled", help=tr("a .txt or CSV of extra text for pre-training"))
     c.add_argument("--preset", choices=["tiny", "small", "base"], default="small")
     c.add_argument("--augment", nargs="+", choices=["word_dropout", "word_swap", "char_noise", "subword"], default=[])
     c.add_argument("--seed", type=int, default=0)
     c.add_argument("--json", action="store_true")
 
-    d = sub.add_parser("demo", help="headless demo: train on the bundled sample and try it")
+    d = sub.add_parser("demo", help=tr("headless demo: train on the bundled sample and try it"))
     d.add_argument("--max-time", type=float, default=60.0)
-    d.add_argument("--out", help="where to keep the demo model (default: a temporary folder)")
+    d.add_argument("--out", help=tr("where to keep the demo model (default: a temporary folder)"))
 
-    c = sub.add_parser("compress", help="make a smaller/faster variant of a model and measure both")
+    c = sub.add_parser("compress", help=tr("make a smaller/faster variant of a model and measure both"))
     c.add_argument("model_dir")
     c.add_argument(
         "--method", action="append", required=True, metavar="METHOD",
-        help="int8 | fp16 | bf16 | prune:SPARSITY | prune-units:FRACTION | distill:PRESET "
-        "(repeat to stack: prune -> distill -> fp16/bf16 -> int8)",
+        help=tr("int8 | fp16 | bf16 | prune:SPARSITY | prune-units:FRACTION | distill:PRESET "
+        "(repeat to stack: prune -> distill -> fp16/bf16 -> int8)"),
     )
-    c.add_argument("--data", help="data to measure on (default: the model's training file)")
-    c.add_argument("--out", required=True, help="folder for the variant model folder(s)")
-    c.add_argument("--finetune", type=float, default=0.0, help="seconds of fine-tuning after pruning")
-    c.add_argument("--distill-time", type=float, default=60.0, help="seconds to train a distilled student")
-    c.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    c.add_argument("--data", help=tr("data to measure on (default: the model's training file)"))
+    c.add_argument("--out", required=True, help=tr("folder for the variant model folder(s)"))
+    c.add_argument("--finetune", type=float, default=0.0, help=tr("seconds of fine-tuning after pruning"))
+    c.add_argument("--distill-time", type=float, default=60.0, help=tr("seconds to train a distilled student"))
+    c.add_argument("--json", action="store_true", help=tr("print one JSON object on stdout"))
 
-    x = sub.add_parser("export", help="export a model (ONNX or safetensors), verified against PyTorch")
+    x = sub.add_parser("export", help=tr("export a model (ONNX or safetensors), verified against PyTorch"))
     x.add_argument("model_dir")
     x.add_argument("--format", required=True, choices=["onnx", "onnx-int8", "safetensors", "safetensors-fp16"])
-    x.add_argument("--out", required=True, help="folder to create for the export")
+    x.add_argument("--out", required=True, help=tr("folder to create for the export"))
     x.add_argument("--json", action="store_true")
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
+    from . import i18n
+
+    lang = _lang_arg(sys.argv[1:] if argv is None else argv)
+    if lang:
+        i18n.force_language(lang)
+    i18n.setup_cli_language()  # before the parser, so that its help is translated too
     args = build_parser().parse_args(argv)
     if args.selftest:
         from .selftest import run_selftest
@@ -151,17 +163,25 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.close()
         return 0
     except KeyboardInterrupt:
-        _print_error("Stopped.", getattr(args, "json", False), "interrupted")
+        _print_error(tr("Stopped."), getattr(args, "json", False), "interrupted")
         return 130
     except Exception as exc:  # noqa: BLE001 - the last line of defence
         _print_error(
-            f"Internal error: {type(exc).__name__}: {exc}. This is a bug in TinyStudio; "
-            "please report it with the details below.",
+            tr("Internal error: {name}: {exc}. This is a bug in TinyStudio; please report it with the details below.").format(name=type(exc).__name__, exc=exc),
             getattr(args, "json", False),
             "internal_error",
         )
         traceback.print_exc(file=sys.stderr)
         return 1
+
+
+def _lang_arg(argv: list[str]) -> str | None:
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+    return None
 
 
 def _print_error(message: str, as_json: bool, code: str) -> None:

@@ -11,7 +11,8 @@ APPLICATION = "TinyStudio"
 
 
 def make_app(argv: list[str] | None = None):
-    """The QApplication (created once), with the names QSettings uses."""
+    """The QApplication (created once), with the names QSettings uses, speaking the user's
+    language (:func:`install_language`)."""
     # Before torch is imported anywhere (workers import it later): passive OpenMP waiting,
     # or torch's threads starve the event loop (shared/PLATFORM.md).
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
@@ -36,7 +37,46 @@ def make_app(argv: list[str] | None = None):
 
     pg.setConfigOptions(antialias=True)
     collect_garbage_on_gui_thread(app)
+    install_language(app)
     return app
+
+
+def install_language(app, settings=None) -> str:
+    """Choose the interface language and install it: ``--lang``/``TINYSTUDIO_LANG`` > the
+    View > Language choice saved in ``settings`` > the system's language. Loads our catalogue
+    (:mod:`tinystudio.i18n`), Qt's own translations (the buttons of file and message dialogs)
+    and the locale numbers and dates follow. Returns the language installed."""
+    from PySide6.QtCore import QLibraryInfo, QLocale, QSettings, QTranslator
+
+    from tinystudio import i18n
+
+    if settings is None:
+        settings = QSettings(ORGANIZATION, APPLICATION)
+    saved = settings.value("language")
+    system = QLocale.system().name()
+    lang = i18n.set_language(i18n.choose_language(str(saved) if saved else None, system))
+    for old in getattr(app, "_tinystudio_translators", []):
+        app.removeTranslator(old)
+    app._tinystudio_translators = []
+    if lang != i18n.ENGLISH:
+        for name in ("qtbase", "qt"):
+            for folder in _qt_translation_folders(QLibraryInfo):
+                translator = QTranslator(app)
+                if translator.load(f"{name}_{lang}", folder):
+                    app.installTranslator(translator)
+                    app._tinystudio_translators.append(translator)
+                    break
+    QLocale.setDefault(QLocale(lang if lang != i18n.ENGLISH else "en_US"))
+    return lang
+
+
+def _qt_translation_folders(QLibraryInfo) -> list[str]:
+    """Where Qt's own .qm files are: Qt's configured folder, else PySide6's (frozen bundles)."""
+    import PySide6
+
+    base = os.path.dirname(PySide6.__file__)
+    return [QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath),
+            os.path.join(base, "Qt", "translations"), os.path.join(base, "translations")]
 
 
 def collect_garbage_on_gui_thread(app) -> None:

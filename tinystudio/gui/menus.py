@@ -8,7 +8,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QToolBar
 
-from tinystudio import __version__
+from tinystudio import __version__, i18n
+from tinystudio.i18n import tr
 
 from . import help_texts
 from .data_panel import FILE_FILTER
@@ -34,17 +35,17 @@ def build_menus(win) -> dict[str, QAction]:
         return str(win.settings.value("last_dir") or Path.home())
 
     def ask_open_data():
-        path, _ = QFileDialog.getOpenFileName(win, "Open a data file", last_dir(), FILE_FILTER)
+        path, _ = QFileDialog.getOpenFileName(win, tr("Open a data file"), last_dir(), FILE_FILTER)
         if path:
             win.open_data(path)
 
     def ask_open_model():
-        path = QFileDialog.getExistingDirectory(win, "Open a model folder", last_dir())
+        path = QFileDialog.getExistingDirectory(win, tr("Open a model folder"), last_dir())
         if path:
             win.open_model(path)
 
     def ask_open_project():
-        path = QFileDialog.getExistingDirectory(win, "Open a project (a folder ending in .tinystudio)", last_dir())
+        path = QFileDialog.getExistingDirectory(win, tr("Open a project (a folder ending in .tinystudio)"), last_dir())
         if path:
             win.open_project_from(path)
 
@@ -52,14 +53,14 @@ def build_menus(win) -> dict[str, QAction]:
         if win.project is not None:
             win.save_project_to(win.project.folder)
             return
-        path, _ = QFileDialog.getSaveFileName(win, "Save the project as", last_dir(), "TinyStudio project (*.tinystudio)")
+        path, _ = QFileDialog.getSaveFileName(win, tr("Save the project as"), last_dir(), tr("TinyStudio project (*.tinystudio)"))
         if path:
             win.save_project_to(path)
 
-    file_menu = win.menuBar().addMenu("&File")
-    file_menu.addAction(act("open", "&Open data file…", ask_open_data, QKeySequence.StandardKey.Open, "Open a CSV or text file (Ctrl+O)"))
-    file_menu.addAction(act("sample", "Open the &sample data", win.open_sample, tip="The bundled example: dictionary definitions sorted by topic"))
-    recent = file_menu.addMenu("Open &recent")
+    file_menu = win.menuBar().addMenu(tr("&File"))
+    file_menu.addAction(act("open", tr("&Open data file…"), ask_open_data, QKeySequence.StandardKey.Open, tr("Open a CSV or text file (Ctrl+O)")))
+    file_menu.addAction(act("sample", tr("Open the &sample data"), win.open_sample, tip=tr("The bundled example: dictionary definitions sorted by topic")))
+    recent = file_menu.addMenu(tr("Open &recent"))
 
     def fill_recent():
         recent.clear()
@@ -67,41 +68,55 @@ def build_menus(win) -> dict[str, QAction]:
             a = recent.addAction(path)
             a.triggered.connect(lambda _c=False, p=path: _open_any(win, p))
         if recent.isEmpty():
-            recent.addAction("(nothing yet)").setEnabled(False)
+            recent.addAction(tr("(nothing yet)")).setEnabled(False)
 
     recent.aboutToShow.connect(fill_recent)
     file_menu.addSeparator()
-    file_menu.addAction(act("open_model", "Open &model…", ask_open_model, "Ctrl+Shift+O", "Open a saved model folder"))
-    file_menu.addAction(act("open_project", "Open &project…", ask_open_project, "Ctrl+Alt+O"))
-    file_menu.addAction(act("save_project", "&Save project…", ask_save_project, QKeySequence.StandardKey.Save, "Save data reference, settings and model (Ctrl+S)"))
+    file_menu.addAction(act("open_model", tr("Open &model…"), ask_open_model, "Ctrl+Shift+O", tr("Open a saved model folder")))
+    file_menu.addAction(act("open_project", tr("Open &project…"), ask_open_project, "Ctrl+Alt+O"))
+    file_menu.addAction(act("save_project", tr("&Save project…"), ask_save_project, QKeySequence.StandardKey.Save, tr("Save data reference, settings and model (Ctrl+S)")))
     file_menu.addSeparator()
-    file_menu.addAction(act("quit", "&Quit", win.close, QKeySequence.StandardKey.Quit))
+    file_menu.addAction(act("quit", tr("&Quit"), win.close, QKeySequence.StandardKey.Quit))
 
-    train_menu = win.menuBar().addMenu("&Train")
-    train_menu.addAction(act("start", "&Start training", win.train_panel.start_training, "Ctrl+Return", "Start training (Ctrl+Enter)"))
-    train_menu.addAction(act("pause", "&Pause / resume", win.train_panel.toggle_pause, "Ctrl+Shift+P"))
-    train_menu.addAction(act("stop", "S&top training", win.train_panel.stop, "Ctrl+.", "Stop and keep the best model so far (Ctrl+.)"))
+    train_menu = win.menuBar().addMenu(tr("&Train"))
+    train_menu.addAction(act("start", tr("&Start training"), win.train_panel.start_training, "Ctrl+Return", tr("Start training (Ctrl+Enter)")))
+    train_menu.addAction(act("pause", tr("&Pause / resume"), win.train_panel.toggle_pause, "Ctrl+Shift+P"))
+    train_menu.addAction(act("stop", tr("S&top training"), win.train_panel.stop, "Ctrl+.", tr("Stop and keep the best model so far (Ctrl+.)")))
     train_menu.addSeparator()
-    train_menu.addAction(act("curve", "&Learning curve…", win.show_learning_curve,
-                             tip="Is labelling more rows worth it? Accuracy against the number of labels"))
+    train_menu.addAction(act("curve", tr("&Learning curve…"), win.show_learning_curve,
+                             tip=tr("Is labelling more rows worth it? Accuracy against the number of labels")))
 
-    view_menu = win.menuBar().addMenu("&View")
+    view_menu = win.menuBar().addMenu(tr("&View"))
     for i in range(6):
-        view_menu.addAction(act(f"tab{i}", f"Step {i + 1}", lambda _c=False, i=i: win.show_tab(i), f"Ctrl+{i + 1}"))
+        view_menu.addAction(act(f"tab{i}", tr("Step {n}").format(n=i + 1), lambda _c=False, i=i: win.show_tab(i), f"Ctrl+{i + 1}"))
 
-    help_menu = win.menuBar().addMenu("&Help")
-    help_menu.addAction(act("glossary", "&Words explained…", lambda: _glossary(win), QKeySequence.StandardKey.HelpContents))
-    help_menu.addAction(act("about", "&About TinyStudio", lambda: QMessageBox.about(
-        win, "About TinyStudio", f"TinyStudio {__version__}<br>Train, test and shrink tiny text models on your own CSV file.")))
+    view_menu.addSeparator()
+    language_menu = view_menu.addMenu(tr("&Language"))
+    language_menu.setObjectName("languageMenu")
+    chosen = str(win.settings.value("language") or "")
+    for lang in i18n.available_languages():
+        a = language_menu.addAction(i18n.language_name(lang))
+        a.setObjectName(f"language_{lang}")
+        a.setCheckable(True)
+        a.setChecked(lang == (chosen or i18n.current_language()))
+        a.triggered.connect(lambda _c=False, lang=lang: _choose_language(win, lang))
+        acts[f"language_{lang}"] = a
 
-    bar = QToolBar("Main")
+    help_menu = win.menuBar().addMenu(tr("&Help"))
+    help_menu.addAction(act("glossary", tr("&Words explained…"), lambda: _glossary(win), QKeySequence.StandardKey.HelpContents))
+    help_menu.addAction(act("about", tr("&About TinyStudio"), lambda: QMessageBox.about(
+        win, tr("About TinyStudio"), f"TinyStudio {__version__}<br>"
+        + tr("Train, test and shrink tiny text models on your own CSV file."))))
+
+    bar = QToolBar(tr("Main"))
     bar.setObjectName("mainToolbar")
     bar.setMovable(False)
     bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
     for name in ("open", "save_project", "start", "pause", "stop"):
         bar.addAction(acts[name])
-    for name, text, kind in (("open", "Open…", "open"), ("save_project", "Save project", "save"),
-                             ("start", "Train", "play"), ("pause", "Pause", "pause"), ("stop", "Stop", "stop")):
+    for name, text, kind in (("open", tr("Open…"), "open"), ("save_project", tr("Save project"), "save"),
+                             ("start", tr("Train"), "play"), ("pause", tr("Pause"), "pause"),
+                             ("stop", tr("Stop"), "stop")):
         acts[name].setIconText(text)
         acts[name].setIcon(icon(win, kind))
     win.addToolBar(bar)
@@ -118,7 +133,18 @@ def _open_any(win, path: str) -> None:
         win.open_data(p)
 
 
+def _choose_language(win, lang: str) -> None:
+    """View > Language: saved now, used from the next start (strings already shown stay)."""
+    win.settings.setValue("language", lang)
+    win.settings.sync()
+    for name, a in win.actions.items():
+        if name.startswith("language_"):
+            a.setChecked(name == f"language_{lang}")
+    win.statusBar().showMessage(
+        tr("The language changes when TinyStudio starts again."), 10000)
+
+
 def _glossary(win) -> None:
-    box = QMessageBox(QMessageBox.Icon.Information, "Words explained", help_texts.glossary_html(), parent=win)
+    box = QMessageBox(QMessageBox.Icon.Information, tr("Words explained"), help_texts.glossary_html(), parent=win)
     box.setTextFormat(Qt.TextFormat.RichText)
     box.open()

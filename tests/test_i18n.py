@@ -1,0 +1,127 @@
+"""Interface languages: every marked string has a Chinese translation, the language is chosen
+the documented way, and the app factory installs it (ours and Qt's own)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from tinystudio import i18n
+from tinystudio.locale import catalogue
+
+
+@pytest.fixture
+def restore_language(monkeypatch):
+    yield
+    i18n.force_language(None)
+    i18n.set_language(i18n.ENGLISH)
+
+
+def test_every_marked_string_has_a_translation_in_every_language():
+    messages, problems = catalogue.extract()
+    assert not problems, "\n".join(f"{p.place}: {p.what}" for p in problems)
+    assert len(messages) > 40
+    langs = catalogue.languages()
+    assert "zh_CN" in langs
+    for lang in langs:
+        missing = catalogue.check(lang, messages)
+        assert not missing, f"{lang}: {len(missing)} problems\n" + "\n".join(
+            f"{p.place}: {p.what}" for p in missing[:60])
+
+
+def test_the_check_catches_a_missing_translation_and_broken_placeholders(tmp_path, monkeypatch):
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "m.py").write_text(
+        'from tinystudio.i18n import tr\nA = tr("Step {n}")\nB = tr("No such text anywhere")\n'
+        'C = tr(f"{A}")\n', encoding="utf-8")
+    messages, problems = catalogue.extract(tmp_path / "pkg")
+    assert [p.place for p in problems] == ["pkg/m.py:4"]  # the f-string
+    po = tmp_path / "zh.po"
+    po.write_text('msgid "Step {n}"\nmsgstr "第 {m} 步"\n', encoding="utf-8")
+    monkeypatch.setattr(catalogue, "po_path", lambda lang: po)
+    found = [p.what for p in catalogue.check("zh_CN", messages)]
+    assert any("placeholders} differ" in w for w in found)
+    assert any("not translated: 'No such text anywhere'" in w for w in found)
+
+
+@pytest.mark.parametrize(("name", "lang"), [
+    ("zh_CN.UTF-8", "zh_CN"), ("zh-Hans-CN", "zh_CN"), ("zh", "zh_CN"), ("zh_CN", "zh_CN"),
+    ("en_US.UTF-8", "en"), ("C", None), ("POSIX", None), ("", None), ("xx_YY", None),
+])
+def test_locale_names_find_the_language(name, lang):
+    assert i18n.match_language(name) == lang
+
+
+def test_lang_option_beats_the_saved_choice_which_beats_the_system(monkeypatch, restore_language):
+    monkeypatch.delenv("TINYSTUDIO_LANG", raising=False)
+    assert i18n.choose_language(None, "zh_CN") == "zh_CN"
+    assert i18n.choose_language("en", "zh_CN") == "en"
+    assert i18n.choose_language(None, "C") == "en"
+    monkeypatch.setenv("TINYSTUDIO_LANG", "zh_CN")
+    assert i18n.choose_language("en", "en_GB") == "zh_CN"
+    monkeypatch.delenv("TINYSTUDIO_LANG")
+    i18n.force_language("zh_CN")
+    assert i18n.choose_language("en", "en_GB") == "zh_CN"
+
+
+def test_cli_environment_order(monkeypatch):
+    for var in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    assert i18n.system_language() == "zh_CN"
+    monkeypatch.setenv("LC_ALL", "C")
+    assert i18n.system_language() is None
+    monkeypatch.setenv("LANGUAGE", "fr:zh_CN")
+    assert i18n.system_language() == "zh_CN"
+
+
+def test_chinese_text_numbers_and_dates(restore_language):
+    import datetime
+
+    assert i18n.tr("&File") == "&File"
+    i18n.set_language("zh_CN")
+    assert i18n.tr("&File") == "文件(&F)"
+    assert i18n.tr("a text nobody marked") == "a text nobody marked"
+    assert i18n.tr_n("{n} row", "{n} rows", 3) in ("{n} rows", "{n} 行")
+    assert i18n.fmt_percent(0.8534) == "85.3%"
+    assert i18n.fmt_number(12345.678, 1) == "12,345.7"
+    assert i18n.fmt_datetime(datetime.datetime(2026, 11, 29, 23, 5)) == "2026年11月29日 23:05"
+
+
+def test_plural_rules_of_other_languages():
+    ru = i18n._plural_function("nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && "
+                               "n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2);")
+    assert [ru(n) for n in (1, 2, 5, 11, 21, 22, 25)] == [0, 1, 2, 2, 0, 1, 2]
+    assert i18n._plural_function("nplurals=1; plural=0;")(7) == 0
+
+
+def test_make_app_installs_chinese_and_qt_translations(qapp, monkeypatch, restore_language):
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from tinystudio.gui.app import make_app
+
+    monkeypatch.setenv("TINYSTUDIO_LANG", "zh_CN")
+    make_app()
+    assert i18n.current_language() == "zh_CN"
+    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+    assert sorted(b.text() for b in box.buttons()) == sorted(["确定", "取消"])
+    monkeypatch.setenv("TINYSTUDIO_LANG", "en")
+    make_app()
+    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok)
+    assert [b.text() for b in box.buttons()] == ["OK"]
+
+
+def test_cli_answers_in_the_system_language():
+    env = {k: v for k, v in os.environ.items() if k not in ("TINYSTUDIO_LANG", "LANGUAGE", "LC_ALL")}
+    env["LANG"] = "zh_CN.UTF-8"
+    proc = subprocess.run([sys.executable, "-m", "tinystudio.cli", "--help"], capture_output=True,
+                          text=True, env=env, timeout=120)
+    assert proc.returncode == 0
+    assert "训练" in proc.stdout
+    env["LANG"] = "C.UTF-8"
+    proc = subprocess.run([sys.executable, "-m", "tinystudio.cli", "--lang", "en", "--help"],
+                          capture_output=True, text=True, env=env, timeout=120)
+    assert "训练" not in proc.stdout and "Train" in proc.stdout

@@ -1,0 +1,1 @@
+"""Translations of the interface: one gettext ``.po`` file per language (see README.md)."""
