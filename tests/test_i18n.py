@@ -36,9 +36,10 @@ def test_the_check_catches_a_missing_translation_and_broken_placeholders(tmp_pat
     (tmp_path / "pkg").mkdir()
     (tmp_path / "pkg" / "m.py").write_text(
         'from tinystudio.i18n import tr\nA = tr("Step {n}")\nB = tr("No such text anywhere")\n'
-        'C = tr(f"{A}")\n', encoding="utf-8")
+        'def f():\n    return tr(f"{A}")\n', encoding="utf-8")
     messages, problems = catalogue.extract(tmp_path / "pkg")
-    assert [p.place for p in problems] == ["pkg/m.py:4"]  # the f-string
+    # module-level tr() runs before the language is chosen; an f-string cannot be looked up
+    assert [p.place for p in problems] == ["pkg/m.py:2", "pkg/m.py:3", "pkg/m.py:5"]
     po = tmp_path / "zh.po"
     po.write_text('msgid "Step {n}"\nmsgstr "第 {m} 步"\n', encoding="utf-8")
     monkeypatch.setattr(catalogue, "po_path", lambda lang: po)

@@ -47,12 +47,16 @@ def extract(root: Path = PACKAGE) -> tuple[dict[tuple[str, str], Message], list[
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=rel)
         calls = sorted((n for n in ast.walk(tree) if isinstance(n, ast.Call)),
                        key=lambda n: (n.lineno, n.col_offset))
+        at_import = _import_time_nodes(tree)
         for node in calls:
             name = node.func.id if isinstance(node.func, ast.Name) else (
                 node.func.attr if isinstance(node.func, ast.Attribute) else None)
             if name not in FUNCS or len(node.args) <= FUNCS[name]:
                 continue
             place = f"{rel}:{node.lineno}"
+            if name != "tr_noop" and id(node) in at_import:
+                problems.append(Problem(place, f"{name}() runs at import time, before the language "
+                                               "is chosen: use tr_noop() there and tr() where shown"))
             arg = node.args[FUNCS[name]]
             text = _const(arg)
             if text is None:
@@ -75,6 +79,26 @@ def extract(root: Path = PACKAGE) -> tuple[dict[tuple[str, str], Message], list[
             if plural and not msg.plural:
                 msg.plural = plural
     return found, problems
+
+
+def _import_time_nodes(tree: ast.Module) -> set[int]:
+    """ids of the nodes evaluated when the module is imported: module and class bodies
+    (not function bodies or lambdas) and the default values of function parameters."""
+    found: set[int] = set()
+
+    def visit(node, running: bool):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            for d in [*node.args.defaults, *node.args.kw_defaults, *getattr(node, "decorator_list", [])]:
+                if d is not None:
+                    visit(d, running)
+            return
+        if running:
+            found.add(id(node))
+        for child in ast.iter_child_nodes(node):
+            visit(child, running)
+
+    visit(tree, True)
+    return found
 
 
 def _const(node) -> str | None:

@@ -7,6 +7,8 @@ import warnings
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 
+from tinystudio.i18n import tr
+
 from ..errors import TinyStudioError
 from ..inference import TrainedModel
 
@@ -48,18 +50,18 @@ def describe_steps(variant: dict) -> str:
     """A short human name for a variant: ``"prune 50% → int8"``; ``"original"`` for none."""
     steps = (variant or {}).get("steps") or []
     if not steps:
-        return "original"
+        return tr("original")
     return " → ".join(step_label(s) for s in steps)
 
 
 def step_label(step: dict) -> str:
     method = step.get("method", "?")
     if method == "prune":
-        return f"prune {round(100 * step.get('sparsity', 0))}%"
+        return tr("prune {percent}%").format(percent=round(100 * step.get("sparsity", 0)))
     if method == "prune-units":
-        return f"prune units {round(100 * step.get('fraction', 0))}%"
+        return tr("prune units {percent}%").format(percent=round(100 * step.get("fraction", 0)))
     if method == "distill":
-        return f"distil → {step.get('preset', '?')}"
+        return tr("distil → {preset}").format(preset=step.get("preset", "?"))
     return method
 
 

@@ -16,6 +16,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from tinystudio.i18n import tr
+
 from ..inference import TrainedModel
 from ..models import build_model, count_params, preset_config
 from ..training.building import lr_factor, make_optimizer, seed_everything
@@ -51,7 +53,7 @@ def distill(
     The student shares the teacher's tokenizer, so both read text identically.
     """
     if not (temperature > 0 and 0.0 <= alpha <= 1.0):
-        raise CompressError("Distillation needs a temperature above 0 and α between 0 and 1.")
+        raise CompressError(tr("Distillation needs a temperature above 0 and α between 0 and 1."))
     _check_data(teacher, data)
     kind = kind or teacher.config.kind
     tcfg = teacher.config
@@ -147,13 +149,13 @@ def finetune(
 
 def _check_data(model: TrainedModel, data) -> None:
     if data is None:
-        raise CompressError("Distillation and fine-tuning need the training data file.", code="no_data")
+        raise CompressError(tr("Distillation and fine-tuning need the training data file."), code="no_data")
     if data.task != model.task:
-        raise CompressError(f"This data was prepared for {data.task}, but the model does {model.task}.")
+        raise CompressError(tr("This data was prepared for {task}, but the model does {task2}.").format(task=data.task, task2=model.task))
     if model.task == "classify" and list(data.label_names) != list(model.label_names):
         raise CompressError(
-            "The labels in this data file differ from the model's labels, so the model cannot "
-            "teach on it. Use the file the model was trained on.",
+            tr("The labels in this data file differ from the model's labels, so the model cannot "
+            "teach on it. Use the file the model was trained on."),
             code="labels_differ",
         )
 
@@ -234,9 +236,9 @@ def _run(module, owner: TrainedModel, data, cfg: TrainConfig, loss_fn, *, on_eve
     evaluate()
     module.load_state_dict(best["state"])
     emit(TrainFinished(reason, step, time.perf_counter() - t0, best["step"],
-                       "Finished." if reason != "cancelled" else "Stopped; the best weights were kept."))
+                       tr("Finished.") if reason != "cancelled" else tr("Stopped; the best weights were kept.")))
     if reason == "cancelled":
         from ..errors import CancelledError
 
-        raise CancelledError("Compression was stopped.", code="cancelled")
+        raise CancelledError(tr("Compression was stopped."), code="cancelled")
     return module.eval()

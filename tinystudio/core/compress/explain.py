@@ -3,6 +3,8 @@ smaller, and when quality dropped. Every sentence is triggered by a measured val
 
 from __future__ import annotations
 
+from tinystudio.i18n import tr
+
 from .measure import Measurement
 
 NOT_FASTER = 0.9  # latency ratio above which we say the variant is not really faster
@@ -23,73 +25,70 @@ def explain(original: Measurement, variant: Measurement) -> list[str]:
         for m in methods
     )
     if same_maths:
-        notes.append(
-            "It does exactly the same arithmetic as the original"
-            + (" (zeros are multiplied like any other number)" if "prune" in methods else "")
-            + f", so the measured speed difference ({speed:.0%} of the original's time) is "
-            "noise from other programs running."
-        )
+        if "prune" in methods:
+            note = (tr("It does exactly the same arithmetic as the original (zeros are multiplied "
+                    "like any other number), so the measured speed difference ({speed:.0%} of the "
+                    "original's time) is noise from other programs running."))
+        else:
+            note = (tr("It does exactly the same arithmetic as the original, so the measured speed "
+                    "difference ({speed:.0%} of the original's time) is noise from other "
+                    "programs running."))
+        notes.append(note.format(speed=speed))
     elif speed <= NOT_FASTER:
-        notes.append(f"Answers one text in {speed:.0%} of the original's time.")
+        notes.append(tr("Answers one text in {speed:.0%} of the original's time.").format(speed=speed))
     if not same_maths and speed > NOT_FASTER:
         if speed > 1.1:
-            notes.append(f"Slower than the original: {speed:.2f}× its time per text.")
+            notes.append(tr("Slower than the original: {speed:.2f}× its time per text.").format(speed=speed))
         else:
-            notes.append("About as fast as the original (within measuring noise).")
+            notes.append(tr("About as fast as the original (within measuring noise)."))
         if "prune" in methods:
             notes.append(
-                "Pruning set weights to zero, but the zeros are still stored and multiplied: "
-                "ordinary matrix arithmetic does not skip zeros, so it is not faster."
+                tr("Pruning set weights to zero, but the zeros are still stored and multiplied: "
+                "ordinary matrix arithmetic does not skip zeros, so it is not faster.")
             )
         if "int8" in methods:
             if facts.get("kind") == "fasttext":
                 notes.append(
-                    "A fastText model is one word-table lookup and one small layer: there is no "
-                    "heavy arithmetic for 8-bit numbers to speed up."
+                    tr("A fastText model is one word-table lookup and one small layer: there is no "
+                    "heavy arithmetic for 8-bit numbers to speed up.")
                 )
             elif rows * cols and rows * cols <= 128 * 512:
                 notes.append(
-                    f"Its matrices are tiny (the largest is {rows}×{cols}): time goes into the "
-                    "fixed cost of each layer call, and converting numbers to and from 8 bits "
-                    "costs about what it saves."
+                    tr("Its matrices are tiny (the largest is {rows}×{cols}): time goes into the fixed cost of each layer call, and converting numbers to and from 8 bits costs about what it saves.").format(rows=rows, cols=cols)
                 )
             if facts.get("embedding_share", 0) > 0.5:
                 notes.append(
-                    f"Most of the file ({facts['embedding_share']:.0%}) is the word table: 8 bits "
-                    "shrink it on disk, but looking words up was never the slow part."
+                    tr("Most of the file ({embedding_share:.0%}) is the word table: 8 bits shrink it on disk, but looking words up was never the slow part.").format(embedding_share=facts['embedding_share'])
                 )
             if facts.get("engine") == "qnnpack" and facts.get("kind") != "fasttext":
-                notes.append("The int8 kernels used here (qnnpack) are tuned for phones and ARM chips.")
+                notes.append(tr("The int8 kernels used here (qnnpack) are tuned for phones and ARM chips."))
         if {"fp16", "bf16"} & set(methods) and variant.compute_dtype != "float32":
-            notes.append("It computes in bf16; on processors without wide bf16 units that is no faster.")
+            notes.append(tr("It computes in bf16; on processors without wide bf16 units that is no faster."))
     if {"fp16", "bf16"} & set(methods) and variant.compute_dtype == "float32":
         notes.append(
-            "The weights are stored in 16 bits but widened to 32 bits for computing, because "
-            "this processor has no fast 16-bit arithmetic: half the file, same speed."
+            tr("The weights are stored in 16 bits but widened to 32 bits for computing, because "
+            "this processor has no fast 16-bit arithmetic: half the file, same speed.")
         )
     if size > NOT_SMALLER and "prune" in methods and "int8" not in methods:
         zipped = variant.compressed_bytes / max(original.compressed_bytes, 1)
         notes.append(
-            "The file is as large as before because pruned weights are stored as zeros; "
-            f"zipped it takes {zipped:.0%} of the zipped original."
+            tr("The file is as large as before because pruned weights are stored as zeros; zipped it takes {zipped:.0%} of the zipped original.").format(zipped=zipped)
         )
     q0, q1 = original.quality, variant.quality
     if "accuracy" in q0 and "accuracy" in q1:
         drop = (q0["accuracy"] - q1["accuracy"]) * 100
         if drop > 1.0:
             notes.append(
-                f"Accuracy fell by {drop:.1f} points: try a gentler setting (less pruning) "
-                "or a short fine-tune after pruning."
+                tr("Accuracy fell by {drop:.1f} points: try a gentler setting (less pruning) or a short fine-tune after pruning.").format(drop=drop)
             )
     elif "bits_per_char" in q0 and "bits_per_char" in q1:
         rise = q1["bits_per_char"] - q0["bits_per_char"]
         if rise > 0.02:
             notes.append(
-                f"It predicts text less well: +{rise:.3f} bits per character (lower is better)."
+                tr("It predicts text less well: +{rise:.3f} bits per character (lower is better).").format(rise=rise)
             )
     if variant.agreement is not None and variant.n_flips:
         notes.append(
-            f"{variant.n_flips} answers changed ({1 - variant.agreement:.1%}); see the list of "
-            "changed answers."
+            tr("{n_flips} answers changed ({share:.1%}); see the list of changed answers.").format(n_flips=variant.n_flips, share=1 - variant.agreement)
         )
     return notes

@@ -12,6 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tinystudio.i18n import tr
+
 from ..calibration import calibrate_model
 from ..data import Dataset, load_dataset
 from ..errors import CancelledError, ConfigError, DataError
@@ -45,9 +47,9 @@ class Step:
 
     def __post_init__(self) -> None:
         if self.method not in METHODS:
-            raise ConfigError(f"Unknown compression method {self.method!r}: choose one of {', '.join(METHODS)}.")
+            raise ConfigError(tr("Unknown compression method {method!r}: choose one of {choices}.").format(method=self.method, choices=', '.join(METHODS)))
         if self.method == "distill" and self.preset not in PRESETS:
-            raise ConfigError(f"Unknown student size {self.preset!r}: choose one of {', '.join(PRESETS)}.")
+            raise ConfigError(tr("Unknown student size {preset!r}: choose one of {choices}.").format(preset=self.preset, choices=', '.join(PRESETS)))
 
     @property
     def slug(self) -> str:
@@ -65,16 +67,16 @@ def parse_method(text: str) -> Step:
     if name in ("prune", "prune-units"):
         m = re.fullmatch(r"(\d+(?:\.\d+)?)(%?)", rest)
         if not m:
-            raise ConfigError(f"Write the pruning amount as a fraction or percent, e.g. {name}:0.5 or {name}:50%.")
+            raise ConfigError(tr("Write the pruning amount as a fraction or percent, e.g. {name}:0.5 or {name}:50%.").format(name=name))
         value = float(m.group(1)) / (100.0 if m.group(2) or float(m.group(1)) > 1 else 1.0)
         if not 0.0 < value < 1.0:
-            raise ConfigError("The pruning amount must be between 0% and 100%.")
+            raise ConfigError(tr("The pruning amount must be between 0% and 100%."))
         return Step(name, amount=value)
     if name in ("distill", "distil"):
         preset, _, kind = rest.partition(":")
         return Step("distill", preset=preset or "tiny", kind=kind or None)
     if rest:
-        raise ConfigError(f"The method {name!r} takes no setting.")
+        raise ConfigError(tr("The method {name!r} takes no setting.").format(name=name))
     return Step(name)
 
 
@@ -98,10 +100,10 @@ def dataset_for_model(model: TrainedModel, path: str | Path | None = None) -> Da
     info = model.data_info or {}
     path = path or info.get("path")
     if not path or not Path(path).is_file():
+        where = tr("The data to measure on was not found ({path}).").format(path=path) if path else tr(
+            "The data to measure on was not found.")
         raise DataError(
-            "The data to measure on was not found"
-            + (f" ({path})" if path else "")
-            + ". Choose the data file (the CSV or text file the model was trained on).",
+            where + " " + tr("Choose the data file (the CSV or text file the model was trained on)."),
             code="no_data",
         )
     seed = info.get("split_seed") or 0
@@ -119,10 +121,13 @@ def evalset_for(model: TrainedModel, data: Dataset) -> EvalSet:
     fp = (model.data_info or {}).get("fingerprint")
     same = fp is None or fp == data.fingerprint
     idx = list(data.splits.test) if (same and data.splits.test) else list(range(len(data.texts)))
-    where = "test split" if (same and data.splits.test) else "whole file"
     texts = [data.texts[i] for i in idx]
     labels = [data.label_names[data.labels[i]] for i in idx] if data.labels is not None else None
-    return EvalSet(texts=texts, labels=labels, description=f"{where} of {Path(data.path).name} ({len(texts)} texts)")
+    if same and data.splits.test:
+        where = tr("test split of {file} ({n} texts)")
+    else:
+        where = tr("whole file {file} ({n} texts)")
+    return EvalSet(texts=texts, labels=labels, description=where.format(file=Path(data.path).name, n=len(texts)))
 
 
 # -- the run ------------------------------------------------------------------------------------
@@ -190,7 +195,7 @@ def run_lab(
         How many short rounds all models are timed in, in turn (see ``time_models``).
     """
     if not steps:
-        raise ConfigError("Choose at least one compression method.")
+        raise ConfigError(tr("Choose at least one compression method."))
     control = control or RunControl()
     say = on_progress or (lambda p: None)
     total = 3 + 2 * len(steps)
@@ -198,13 +203,13 @@ def run_lab(
 
     def progress(stage: str, message: str) -> None:
         if control.stop_requested:
-            raise CancelledError("Compression was stopped.", code="cancelled")
+            raise CancelledError(tr("Compression was stopped."), code="cancelled")
         say(LabProgress(stage, message, min(done / total, 1.0)))
 
-    progress("load", "Loading the model and the data…")
+    progress("load", tr("Loading the model and the data…"))
     original = load_model(model_dir)
     if original.variant.get("storage") == "int8":
-        raise CompressError("This model is already an int8 variant; open the original model instead.")
+        raise CompressError(tr("This model is already an int8 variant; open the original model instead."))
     if data is None or data_path is not None:
         data = dataset_for_model(original, data_path)
     evalset = evalset_for(original, data)
@@ -212,8 +217,8 @@ def run_lab(
     prepare_process()
     measure_folder(model_dir, evalset, inputs)  # a throw-away first pass: one-time costs
     done += 1
-    progress("measure", "Measuring the original…")
-    base, base_answers, base_model = measure_folder(model_dir, evalset, inputs, name="original")
+    progress("measure", tr("Measuring the original…"))
+    base, base_answers, base_model = measure_folder(model_dir, evalset, inputs, name=tr("original"))
     timed = [(base, base_model.module)]
     done += 1
     result = LabResult(original=base, evaluated_on=evalset.description)
@@ -224,26 +229,26 @@ def run_lab(
     for i, step in enumerate(ordered, start=1):
         source = current if stack else original
         slugs = (slugs if stack else []) + [step.slug]
-        progress(_stage(step), f"Applying {describe_steps({'steps': [_as_dict(step)]})}…")
+        progress(_stage(step), tr("Applying {describe_steps}…").format(describe_steps=describe_steps({'steps': [_as_dict(step)]})))
         variant = apply_step(source, step, data, on_event=on_event, control=control)
         folder = out_dir / f"{i:02d}-{'-'.join(slugs)}"
         variant.variant["parent"] = str(Path(model_dir))
         save_model(variant, folder)
         done += 1
         name = describe_steps(variant.variant)
-        progress("measure", f"Measuring {name}…")
+        progress("measure", tr("Measuring {name}…").format(name=name))
         m, _, loaded = measure_folder(folder, evalset, inputs, name=name, original_answers=base_answers)
         result.variants.append(m)
         timed.append((m, loaded.module))
         done += 1
         current = variant
-    progress("time", f"Timing {len(timed)} models side by side ({timing_rounds} rounds)…")
+    progress("time", tr("Timing {n_timed} models side by side ({timing_rounds} rounds)…").format(n_timed=len(timed), timing_rounds=timing_rounds))
     time_models(timed, inputs, rounds=timing_rounds, should_stop=lambda: control.stop_requested)
     if control.stop_requested:
-        raise CancelledError("Compression was stopped.", code="cancelled")
+        raise CancelledError(tr("Compression was stopped."), code="cancelled")
     for m in result.variants:
         m.notes = explain(base, m)
-    say(LabProgress("done", "Done.", 1.0))
+    say(LabProgress("done", tr("Done."), 1.0))
     return result
 
 

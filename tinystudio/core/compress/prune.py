@@ -20,6 +20,8 @@ from dataclasses import replace
 import torch
 from torch import nn
 
+from tinystudio.i18n import tr
+
 from ..inference import TrainedModel
 from ..models import build_model
 from .common import CompressError, copy_model
@@ -49,13 +51,13 @@ def magnitude_prune(trained: TrainedModel, sparsity: float) -> tuple[TrainedMode
     """
     _check_float(trained)
     if not 0.0 < sparsity < 1.0:
-        raise CompressError("The pruning amount must be between 0% and 100% (for example 50%).")
+        raise CompressError(tr("The pruning amount must be between 0% and 100% (for example 50%)."))
     new = copy_model(trained, step={"method": "prune", "sparsity": float(sparsity)})
     weights = prunable_weights(new.module)
     if not weights:
         raise CompressError(
-            "This model has no weight matrices to prune besides its word table and output "
-            "layer (a fastText model is one table lookup); try int8 or distillation instead.",
+            tr("This model has no weight matrices to prune besides its word table and output "
+            "layer (a fastText model is one table lookup); try int8 or distillation instead."),
             code="nothing_to_prune",
         )
     scores = torch.cat([w.detach().abs().flatten().float() for w in weights.values()])
@@ -84,12 +86,12 @@ def prune_units(trained: TrainedModel, fraction: float) -> TrainedModel:
     cfg = trained.config
     if cfg.kind != "transformer":
         raise CompressError(
-            "Removing hidden units works on transformer models only. For this model use "
-            "magnitude pruning, distillation or int8.",
+            tr("Removing hidden units works on transformer models only. For this model use "
+            "magnitude pruning, distillation or int8."),
             code="units_not_supported",
         )
     if not 0.0 < fraction < 1.0:
-        raise CompressError("The share of units to remove must be between 0% and 100%.")
+        raise CompressError(tr("The share of units to remove must be between 0% and 100%."))
     keep = max(1, int(round(cfg.d_ff * (1.0 - fraction))))
     new_cfg = replace(cfg, d_ff=keep)
     new = copy_model(trained, step={"method": "prune-units", "fraction": float(fraction), "d_ff": keep})
@@ -116,6 +118,6 @@ def prune_units(trained: TrainedModel, fraction: float) -> TrainedModel:
 def _check_float(trained: TrainedModel) -> None:
     if (trained.variant or {}).get("storage") == "int8":
         raise CompressError(
-            "Prune before quantizing: an int8 model cannot be pruned. Put int8 last in the stack.",
+            tr("Prune before quantizing: an int8 model cannot be pruned. Put int8 last in the stack."),
             code="already_int8",
         )

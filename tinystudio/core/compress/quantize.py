@@ -27,6 +27,8 @@ import platform
 import torch
 from torch import nn
 
+from tinystudio.i18n import tr
+
 from ..inference import TrainedModel
 from .common import CompressError, copy_model, quiet_deprecations
 
@@ -43,10 +45,10 @@ def pick_engine() -> str:
         if name in engines:
             return name
     raise CompressError(
-        "This copy of PyTorch has no 8-bit (int8) kernels for this processor, so an int8 model "
+        tr("This copy of PyTorch has no 8-bit (int8) kernels for this processor, so an int8 model "
         "cannot run here. Use half precision (fp16), pruning or distillation instead, or export "
-        "to ONNX int8, which runs with ONNX Runtime.",
-        details=f"supported quantized engines: {engines or 'none'}",
+        "to ONNX int8, which runs with ONNX Runtime."),
+        details=tr("supported quantized engines: {engines}").format(engines=engines or 'none'),
         code="no_int8_backend",
     )
 
@@ -273,7 +275,7 @@ def _replace(root: nn.Module, dotted: str, new: nn.Module) -> None:
 def quantize_int8(trained: TrainedModel) -> TrainedModel:
     """An int8 copy of ``trained`` (float32 weights in, dynamic-int8 model out; CPU only)."""
     if trained.variant.get("storage") == "int8":
-        raise CompressError("This model is already quantized to int8.", code="already_int8")
+        raise CompressError(tr("This model is already quantized to int8."), code="already_int8")
     engine = pick_engine()
     src = trained.module.float().cpu().eval()
     plan = int8_plan(src)
@@ -295,11 +297,11 @@ def quantize_int8(trained: TrainedModel) -> TrainedModel:
 def to_half(trained: TrainedModel, dtype: str) -> TrainedModel:
     """A copy stored in ``"float16"`` or ``"bfloat16"``; computes in bf16 only where native."""
     if dtype not in ("float16", "bfloat16"):
-        raise CompressError(f"Unknown half precision {dtype!r}.")
+        raise CompressError(tr("Unknown half precision {dtype!r}.").format(dtype=dtype))
     if trained.variant.get("storage") == "int8":
         raise CompressError(
-            "An int8 model cannot be turned into half precision; apply fp16/bf16 to the "
-            "original instead.",
+            tr("An int8 model cannot be turned into half precision; apply fp16/bf16 to the "
+            "original instead."),
             code="already_int8",
         )
     compute = "bfloat16" if dtype == "bfloat16" and bf16_compute_supported() else "float32"

@@ -21,6 +21,8 @@ from pathlib import Path
 
 import torch
 
+from tinystudio.i18n import tr
+
 from ..errors import ModelFileError
 from ..inference import TrainedModel
 from ..modelio import read_weights
@@ -57,21 +59,21 @@ def load_int8_module(cfg: ModelConfig, weights_path: Path, variant: dict) -> tor
     known = {name for name, _ in module.named_modules()}
     if any(name not in known for names in plan.values() for name in names):
         raise ModelFileError(
-            "The model's int8 description names layers this model does not have.",
+            tr("The model's int8 description names layers this model does not have."),
             code="bad_config",
         )
     tensors = read_weights(weights_path, int8_layout(shapes, plan), "int8 weights")
     for name, t in tensors.items():
         if name.endswith("_scale") and not bool(torch.isfinite(t).all() and (t > 0).all()):
             raise ModelFileError(
-                f"The int8 scales '{name}' are damaged (not positive numbers).", code="bad_weights"
+                tr("The int8 scales '{name}' are damaged (not positive numbers).").format(name=name), code="bad_weights"
             )
     try:
         return build_int8_module(module, tensors, plan)
     except RuntimeError as exc:
         raise ModelFileError(
-            "This computer's PyTorch cannot run the int8 model (no int8 kernels). Open the "
-            "original model, or its ONNX export, instead.",
+            tr("This computer's PyTorch cannot run the int8 model (no int8 kernels). Open the "
+            "original model, or its ONNX export, instead."),
             details=str(exc),
             code="no_int8_backend",
         ) from exc
@@ -80,11 +82,11 @@ def load_int8_module(cfg: ModelConfig, weights_path: Path, variant: dict) -> tor
 def _plan(variant: dict) -> dict[str, list[str]]:
     quant = variant.get("quantization")
     if not isinstance(quant, dict):
-        raise ModelFileError("The int8 model has no valid 'quantization' section.", code="bad_config")
+        raise ModelFileError(tr("The int8 model has no valid 'quantization' section."), code="bad_config")
     plan = {}
     for key in _PLAN_KEYS:
         names = quant.get(key, [])
         if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
-            raise ModelFileError("The int8 model's 'quantization' section is damaged.", code="bad_config")
+            raise ModelFileError(tr("The int8 model's 'quantization' section is damaged."), code="bad_config")
         plan[key] = names
     return plan
