@@ -27,6 +27,8 @@ from pathlib import Path
 
 import torch
 
+from tinystudio.i18n import tr
+
 from .errors import TinyStudioError
 from .inference import TrainedModel
 from .modelio import load_model, save_model
@@ -75,35 +77,33 @@ def export_model(
     training file, or sentences made from its vocabulary if that file is gone).
     """
     if fmt not in FORMATS:
-        raise ExportError(f"Unknown export format {fmt!r}: choose one of {', '.join(FORMATS)}.")
+        raise ExportError(tr("Unknown export format {fmt!r}: choose one of {choices}.").format(fmt=fmt, choices=', '.join(FORMATS)))
     say = on_progress or (lambda m: None)
     model = load_model(model_dir)
     if (model.variant or {}).get("storage") == "int8":
         raise ExportError(
-            "This is a PyTorch int8 variant, which other programs cannot read. Export the "
-            "original (or pruned / distilled) model with the format 'onnx-int8' instead.",
+            tr("This is a PyTorch int8 variant, which other programs cannot read. Export the "
+            "original (or pruned / distilled) model with the format 'onnx-int8' instead."),
             code="export_int8_variant",
         )
     out = Path(out)
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
-        raise ExportError(f"'{out}' already exists and is not an empty folder; choose a new name.", code="exists")
+        raise ExportError(tr("'{out}' already exists and is not an empty folder; choose a new name.").format(out=out), code="exists")
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
-        say("Writing the export…")
+        say(tr("Writing the export…"))
         if fmt.startswith("safetensors"):
             _write_safetensors(model, tmp, fp16=fmt.endswith("fp16"))
             model_file = tmp / "model.safetensors"
         else:
             _write_onnx(model, tmp, int8=fmt == "onnx-int8")
             model_file = tmp / "model.onnx"
-        say(f"Checking the export on {N_CHECK} held-out inputs…")
+        say(tr("Checking the export on {N_CHECK} held-out inputs…").format(N_CHECK=N_CHECK))
         check = verify(model, fmt, tmp, texts if texts is not None else _check_texts(model))
         if not check["verified"]:
             raise ExportError(
-                f"The {fmt} export does not give the same answers as the model "
-                f"(agreement {check['agreement']:.1%}, largest difference "
-                f"{check['max_abs_diff']:.2g}), so it was not saved.",
+                tr("The {fmt} export does not give the same answers as the model (agreement {agreement:.1%}, largest difference {max_abs_diff:.2g}), so it was not saved.").format(fmt=fmt, agreement=check['agreement'], max_abs_diff=check['max_abs_diff']),
                 details=json.dumps(check),
                 code="export_mismatch",
             )
@@ -157,7 +157,7 @@ def _write_onnx(model: TrainedModel, folder: Path, *, int8: bool) -> None:
             )
     except Exception as exc:  # noqa: BLE001 - any exporter failure is explained the same way
         raise ExportError(
-            "This model could not be converted to ONNX.", details=f"{type(exc).__name__}: {exc}",
+            tr("This model could not be converted to ONNX."), details=f"{type(exc).__name__}: {exc}",
             code="onnx_failed",
         ) from exc
     if int8:

@@ -12,6 +12,8 @@ import os
 import tempfile
 from pathlib import Path
 
+from tinystudio.i18n import tr
+
 from .errors import TinyStudioError
 
 
@@ -34,7 +36,7 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> None:
         tmp_name = None
     except OSError as exc:
         raise SaveError(
-            f"Could not save {path.name}: {exc.strerror or exc}. Nothing was overwritten.",
+            tr("Could not save {name}: {strerror}. Nothing was overwritten.").format(name=path.name, strerror=exc.strerror or exc),
             details=str(exc),
             code="save_failed",
         ) from exc

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 import torch
 from torch import nn
 
+from tinystudio.i18n import tr
+
 from .models.config import ModelConfig
 from .tokenize import TextTokenizer
 from .training.batches import encode_for_classify, eval_batches, sequential_windows, token_stream
@@ -157,8 +159,8 @@ class TrainedModel:
 
     def _require(self, task: str) -> None:
         if self.task != task:
-            verb = "classify text" if task == "classify" else "generate text"
-            raise ValueError(f"This is a {self.task} model; it cannot {verb}.")
+            verb = tr("classify text") if task == "classify" else tr("generate text")
+            raise ValueError(tr("This is a {task} model; it cannot {verb}.").format(task=self.task, verb=verb))
 
 
 def _sample(

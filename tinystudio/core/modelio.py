@@ -27,6 +27,8 @@ from pathlib import Path
 
 import torch
 
+from tinystudio.i18n import tr
+
 from .errors import ConfigError, ModelFileError
 from .fileio import SaveError, atomic_write_bytes
 from .inference import TrainedModel
@@ -114,8 +116,7 @@ def _replace_all(folder: Path, files: dict[str, bytes]) -> None:
     except (SaveError, OSError) as exc:
         reason = getattr(exc.__cause__, "strerror", None) or getattr(exc, "strerror", None) or exc
         raise SaveError(
-            f"Could not save the model in '{folder.name}': {reason}. Nothing was overwritten: "
-            "the model saved there before (if any) is intact. Free some disk space and try again.",
+            tr("Could not save the model in '{name}': {reason}. Nothing was overwritten: the model saved there before (if any) is intact. Free some disk space and try again.").format(name=folder.name, reason=reason),
             details=str(exc),
             code="save_failed",
         ) from exc
@@ -130,52 +131,50 @@ def read_config(folder: str | Path) -> dict:
     folder = Path(folder)
     if not folder.is_dir():
         raise ModelFileError(
-            f"'{folder}' is not a model folder (it does not exist or is a file).", code="not_a_model"
+            tr("'{folder}' is not a model folder (it does not exist or is a file).").format(folder=folder), code="not_a_model"
         )
     path = folder / "config.json"
     for name in FILES:
         p = folder / name
         if p.is_symlink():
             raise ModelFileError(
-                f"The model file {name} is a link to somewhere else; TinyStudio does not follow "
-                "links in model folders, for safety.",
+                tr("The model file {name} is a link to somewhere else; TinyStudio does not follow links in model folders, for safety.").format(name=name),
                 code="symlink",
             )
         if not p.is_file():
             raise ModelFileError(
-                f"This folder is not a complete TinyStudio model: {name} is missing.",
+                tr("This folder is not a complete TinyStudio model: {name} is missing.").format(name=name),
                 code="incomplete_model",
             )
     if path.stat().st_size > MAX_CONFIG_BYTES:
-        raise ModelFileError("The model's config.json is far too large to be genuine.", code="too_large")
+        raise ModelFileError(tr("The model's config.json is far too large to be genuine."), code="too_large")
     try:
         config = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         raise ModelFileError(
-            "The model's config.json is damaged and cannot be read.", details=str(exc), code="bad_config"
+            tr("The model's config.json is damaged and cannot be read."), details=str(exc), code="bad_config"
         ) from exc
     if not isinstance(config, dict) or config.get("format") != FORMAT_NAME:
-        raise ModelFileError("This folder does not hold a TinyStudio model.", code="not_a_model")
+        raise ModelFileError(tr("This folder does not hold a TinyStudio model."), code="not_a_model")
     version = config.get("format_version")
     if not isinstance(version, int) or version > FORMAT_VERSION or version < 1:
         raise ModelFileError(
-            f"This model was saved in format version {version}, which this TinyStudio "
-            f"(format {FORMAT_VERSION}) cannot read. Update TinyStudio to open it.",
+            tr("This model was saved in format version {version}, which this TinyStudio (format {FORMAT_VERSION}) cannot read. Update TinyStudio to open it.").format(version=version, FORMAT_VERSION=FORMAT_VERSION),
             code="unknown_version",
         )
     for key, kind in (("architecture", dict), ("labels", list), ("tokenizer", dict)):
         if not isinstance(config.get(key), kind):
             raise ModelFileError(
-                f"The model's config.json has no valid '{key}' section.", code="bad_config"
+                tr("The model's config.json has no valid '{key}' section.").format(key=key), code="bad_config"
             )
     if not all(isinstance(x, str) for x in config["labels"]):
-        raise ModelFileError("The model's labels are not all text.", code="bad_config")
+        raise ModelFileError(tr("The model's labels are not all text."), code="bad_config")
     for key in ("training", "data", "metrics", "variant", "calibration"):
         if config.get(key) is not None and not isinstance(config[key], dict):
-            raise ModelFileError(f"The model's config.json has no valid '{key}' section.", code="bad_config")
+            raise ModelFileError(tr("The model's config.json has no valid '{key}' section.").format(key=key), code="bad_config")
     t = (config.get("calibration") or {}).get("temperature")
     if t is not None and (isinstance(t, bool) or not isinstance(t, (int, float)) or not 0 < t < 1e6):
-        raise ModelFileError("The model's calibration temperature is damaged.", code="bad_config")
+        raise ModelFileError(tr("The model's calibration temperature is damaged."), code="bad_config")
     _check_architecture(config["architecture"])
     return config
 
@@ -192,8 +191,7 @@ def _check_architecture(arch: dict) -> None:
             continue
         if not isinstance(value, allowed) or (isinstance(value, bool) and bool not in allowed):
             raise ModelFileError(
-                f"The model's setting '{f.name}' is damaged (it should be {f.type}, not "
-                f"{type(value).__name__}).",
+                tr("The model's setting '{name}' is damaged (it should be {type}, not {actual}).").format(name=f.name, type=f.type, actual=type(value).__name__),
                 code="bad_config",
             )
 
@@ -209,12 +207,12 @@ def _check_size(model_cfg: ModelConfig, weights_path: Path) -> None:
             shapes = build_model(model_cfg).state_dict()
     except (ConfigError, TypeError, ValueError, RuntimeError) as exc:
         raise ModelFileError(
-            f"The model's architecture settings are invalid: {exc}", code="bad_config"
+            tr("The model's architecture settings are invalid: {exc}").format(exc=exc), code="bad_config"
         ) from exc
     if sum(t.numel() for t in shapes.values()) > weights_path.stat().st_size:
         raise ModelFileError(
-            "The weights file is too small for the model described in config.json: one of the "
-            "two is damaged or was changed.",
+            tr("The weights file is too small for the model described in config.json: one of the "
+            "two is damaged or was changed."),
             code="weights_mismatch",
         )
 
@@ -228,28 +226,28 @@ def load_model(folder: str | Path, device: str | torch.device = "cpu") -> Traine
         model_cfg = ModelConfig.from_dict(config["architecture"])
     except (ConfigError, TypeError, ValueError) as exc:
         raise ModelFileError(
-            f"The model's architecture settings are invalid: {exc}", code="bad_config"
+            tr("The model's architecture settings are invalid: {exc}").format(exc=exc), code="bad_config"
         ) from exc
     if model_cfg.task != config.get("task"):
-        raise ModelFileError("The model's task does not match its architecture.", code="bad_config")
+        raise ModelFileError(tr("The model's task does not match its architecture."), code="bad_config")
     if model_cfg.task == "classify" and len(config["labels"]) != model_cfg.n_classes:
         raise ModelFileError(
-            "The model's label list does not match its number of classes.", code="bad_config"
+            tr("The model's label list does not match its number of classes."), code="bad_config"
         )
     tokenizer = TextTokenizer.load(folder / "tokenizer.json")
     if tokenizer.vocab_size != model_cfg.vocab_size:
         raise ModelFileError(
-            "The tokenizer does not belong to this model (vocabulary sizes differ).",
+            tr("The tokenizer does not belong to this model (vocabulary sizes differ)."),
             code="tokenizer_mismatch",
         )
     weights_path = folder / "model.safetensors"
     if weights_path.stat().st_size > MAX_WEIGHTS_BYTES:
-        raise ModelFileError("The model's weights file is too large.", code="too_large")
+        raise ModelFileError(tr("The model's weights file is too large."), code="too_large")
 
     _check_size(model_cfg, weights_path)
     variant = config.get("variant") or {}
     if not isinstance(variant, dict):
-        raise ModelFileError("The model's 'variant' section is damaged.", code="bad_config")
+        raise ModelFileError(tr("The model's 'variant' section is damaged."), code="bad_config")
     if variant.get("storage") == "int8":
         # int8 weights + scales, validated the same strict way; rebuilt on the CPU.
         from .compress.storage import load_int8_module
@@ -258,7 +256,7 @@ def load_model(folder: str | Path, device: str | torch.device = "cpu") -> Traine
 
     module = build_model(model_cfg)
     layout = {name: (tuple(t.shape), set(_DTYPES)) for name, t in module.state_dict().items()}
-    tensors = read_weights(weights_path, layout, "weights")
+    tensors = read_weights(weights_path, layout, tr("weights"))
     dtypes = {t.dtype for t in tensors.values() if t.is_floating_point()}
     if len(dtypes) == 1 and (dtype := next(iter(dtypes))) != torch.float32:
         module = module.to(dtype)  # a half-precision variant stays half precision
@@ -295,7 +293,7 @@ def open_weights(path: str | Path):
         raise
     except Exception as exc:  # safetensors raises SafetensorError / OSError on damage
         raise ModelFileError(
-            "The model's weights file (model.safetensors) is damaged and cannot be read.",
+            tr("The model's weights file (model.safetensors) is damaged and cannot be read."),
             details=str(exc),
             code="bad_weights",
         ) from exc
@@ -316,8 +314,7 @@ def read_weights(
         missing, extra = set(layout) - names, names - set(layout)
         if missing or extra:
             raise ModelFileError(
-                f"The {what} do not fit the model described in config.json "
-                f"(missing: {sorted(missing)[:5]}, unexpected: {sorted(extra)[:5]}).",
+                tr("The {what} do not fit the model described in config.json (missing: {missing}, unexpected: {unexpected}).").format(what=what, missing=sorted(missing)[:5], unexpected=sorted(extra)[:5]),
                 code="weights_mismatch",
             )
         for name, (shape, dtypes) in layout.items():
@@ -325,14 +322,13 @@ def read_weights(
             got_shape, got_dtype = tuple(sl.get_shape()), sl.get_dtype()
             if got_shape != shape:
                 raise ModelFileError(
-                    f"The weight '{name}' has shape {got_shape}, but the model needs {shape}.",
+                    tr("The weight '{name}' has shape {got_shape}, but the model needs {shape}.").format(name=name, got_shape=got_shape, shape=shape),
                     code="weights_mismatch",
                 )
             allowed = {dtypes} if isinstance(dtypes, str) else dtypes
             if got_dtype not in allowed:
                 raise ModelFileError(
-                    f"The {what} do not fit the model: '{name}' is stored as {got_dtype}, "
-                    f"where it needs {' or '.join(sorted(allowed))}.",
+                    tr("The {what} do not fit the model: '{name}' is stored as {got_dtype}, where it needs {allowed}.").format(what=what, name=name, got_dtype=got_dtype, allowed=' or '.join(sorted(allowed))),
                     code="weights_mismatch",
                 )
             tensors[name] = fh.get_tensor(name)

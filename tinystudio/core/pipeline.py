@@ -9,6 +9,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from tinystudio.i18n import tr
+
 from .calibration import calibrate_model
 from .data import Dataset, load_dataset
 from .errors import DataError, TrainingError
@@ -68,8 +70,8 @@ def train_on_file(
         if not isinstance(exc, MemoryError) and not _is_out_of_memory(exc):
             raise
         raise TrainingError(
-            "The computer ran out of memory while training. Choose a smaller model size, a "
-            "smaller batch, or a smaller file. Any model saved before is unchanged.",
+            tr("The computer ran out of memory while training. Choose a smaller model size, a "
+            "smaller batch, or a smaller file. Any model saved before is unchanged."),
             details=f"{type(exc).__name__}: {exc}",
             code="out_of_memory",
         ) from exc

@@ -32,6 +32,8 @@ from pathlib import Path
 import numpy as np
 from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
 
+from tinystudio.i18n import tr
+
 from .errors import ModelFileError
 
 PAD, UNK, EOS = "[PAD]", "[UNK]", "[EOS]"
@@ -57,7 +59,7 @@ class TextTokenizer:
 
     def __init__(self, tokenizer: Tokenizer, kind: str) -> None:
         if kind not in KINDS:
-            raise ValueError(f"unknown tokenizer kind {kind!r}")
+            raise ValueError(tr("unknown tokenizer kind {kind!r}").format(kind=kind))
         self._tok = tokenizer
         self.kind = kind
         self.pad_id = self._require_id(PAD)
@@ -69,7 +71,7 @@ class TextTokenizer:
         token_id = self._tok.token_to_id(token)
         if token_id is None:
             raise ModelFileError(
-                f"The tokenizer has no {token} token, so it was not made by TinyStudio.",
+                tr("The tokenizer has no {token} token, so it was not made by TinyStudio.").format(token=token),
                 code="tokenizer_invalid",
             )
         return token_id
@@ -106,7 +108,7 @@ class TextTokenizer:
                 show_progress=False,
             )
         else:
-            raise ValueError(f"unknown tokenizer kind {kind!r}; choose one of {KINDS}")
+            raise ValueError(tr("unknown tokenizer kind {kind!r}; choose one of {KINDS}").format(kind=kind, KINDS=KINDS))
         tok.train_from_iterator(texts, trainer)
         return cls(tok, kind)
 
@@ -200,13 +202,13 @@ class TextTokenizer:
             tok = Tokenizer.from_str(json.dumps(data))
         except Exception as exc:  # the library raises plain Exception subclasses
             raise ModelFileError(
-                "The tokenizer file (tokenizer.json) is damaged and cannot be read.",
+                tr("The tokenizer file (tokenizer.json) is damaged and cannot be read."),
                 details=str(exc),
                 code="tokenizer_invalid",
             ) from exc
         if kind not in KINDS:
             raise ModelFileError(
-                "The tokenizer file (tokenizer.json) was not made by TinyStudio.",
+                tr("The tokenizer file (tokenizer.json) was not made by TinyStudio."),
                 code="tokenizer_invalid",
             )
         return cls(tok, kind)
@@ -220,7 +222,7 @@ class TextTokenizer:
             text = Path(path).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             raise ModelFileError(
-                f"Cannot read the tokenizer file {Path(path).name}.",
+                tr("Cannot read the tokenizer file {name}.").format(name=Path(path).name),
                 details=str(exc),
                 code="tokenizer_invalid",
             ) from exc

@@ -62,7 +62,7 @@ def load_int8_module(cfg: ModelConfig, weights_path: Path, variant: dict) -> tor
             tr("The model's int8 description names layers this model does not have."),
             code="bad_config",
         )
-    tensors = read_weights(weights_path, int8_layout(shapes, plan), "int8 weights")
+    tensors = read_weights(weights_path, int8_layout(shapes, plan), tr("int8 weights"))
     for name, t in tensors.items():
         if name.endswith("_scale") and not bool(torch.isfinite(t).all() and (t > 0).all()):
             raise ModelFileError(

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields, replace
 
+from tinystudio.i18n import tr
+
 from ..errors import ConfigError
 
 TASKS = ("classify", "generate")
@@ -38,20 +40,20 @@ class ModelConfig:
 
     def __post_init__(self) -> None:
         if self.task not in TASKS:
-            raise ConfigError(f"Unknown task {self.task!r}: choose one of {', '.join(TASKS)}.")
+            raise ConfigError(tr("Unknown task {task!r}: choose one of {choices}.").format(task=self.task, choices=', '.join(TASKS)))
         if self.kind not in KINDS:
-            raise ConfigError(f"Unknown model kind {self.kind!r}: choose one of {', '.join(KINDS)}.")
+            raise ConfigError(tr("Unknown model kind {kind!r}: choose one of {choices}.").format(kind=self.kind, choices=', '.join(KINDS)))
         if self.kind == "fasttext" and self.task != "classify":
             raise ConfigError(
-                "The fastText model can only classify; pick 'transformer' or 'lstm' to generate text."
+                tr("The fastText model can only classify; pick 'transformer' or 'lstm' to generate text.")
             )
         if self.task == "classify" and self.n_classes < 2:
-            raise ConfigError("A classifier needs at least two classes.")
+            raise ConfigError(tr("A classifier needs at least two classes."))
         if self.kind == "transformer" and self.d_model % self.n_heads:
-            raise ConfigError("The model width must be a multiple of the number of attention heads.")
+            raise ConfigError(tr("The model width must be a multiple of the number of attention heads."))
         for name in ("vocab_size", "d_model", "n_layers", "n_heads", "d_ff", "max_len"):
             if getattr(self, name) < 1:
-                raise ConfigError(f"{name} must be at least 1.")
+                raise ConfigError(tr("{name} must be at least 1.").format(name=name))
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -61,11 +63,11 @@ class ModelConfig:
         known = {f.name for f in fields(cls)}
         unknown = set(data) - known
         if unknown:
-            raise ConfigError(f"Unknown model settings: {', '.join(sorted(unknown))}.")
+            raise ConfigError(tr("Unknown model settings: {names}.").format(names=', '.join(sorted(unknown))))
         try:
             return cls(**data)
         except TypeError as exc:
-            raise ConfigError(f"Model settings are incomplete: {exc}") from exc
+            raise ConfigError(tr("Model settings are incomplete: {exc}").format(exc=exc)) from exc
 
 
 # Shapes per kind and preset. Widths are multiples of 32 (fast matmuls on CPU).
@@ -93,9 +95,9 @@ def preset_config(
 ) -> ModelConfig:
     """The :class:`ModelConfig` of a named preset, with explicit overrides applied last."""
     if preset not in PRESETS:
-        raise ConfigError(f"Unknown preset {preset!r}: choose one of {', '.join(PRESETS)}.")
+        raise ConfigError(tr("Unknown preset {preset!r}: choose one of {choices}.").format(preset=preset, choices=', '.join(PRESETS)))
     if kind not in _SHAPES:
-        raise ConfigError(f"Unknown model kind {kind!r}: choose one of {', '.join(KINDS)}.")
+        raise ConfigError(tr("Unknown model kind {kind!r}: choose one of {choices}.").format(kind=kind, choices=', '.join(KINDS)))
     base = ModelConfig(
         task=task,
         kind=kind,
