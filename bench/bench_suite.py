@@ -1,0 +1,299 @@
+"""The public benchmark suite (issue 14): TinyStudio's default against baselines on every set.
+
+    .venv/bin/python bench/suite/build.py            # once: builds bench/suite/data/
+    .venv/bin/python bench/bench_suite.py --budget 60 [--gen-budget 30] [--part tune|heldout|all]
+                                          [--sets NAME ...] [--json OUT] [--fewlabels]
+
+Classify sets: TinyStudio trained as ``tinystudio train FILE --max-time BUDGET`` would (the
+core's ``train_on_file`` with the CLI's defaults), then, on the same fixed split, TF-IDF word
+1-2-grams + logistic regression and TF-IDF character 1-4-grams + linear SVM (scikit-learn).
+Generate corpora: TinyStudio's default with ``--max-time`` = the corpus' budget and the
+plain nanoGPT-shaped loop ``reference_nanogpt.py`` for the same wall time, bits/char on the
+same held-out text. ``--gen-budget`` is per corpus (the ~4 MB English corpus gets 6x, i.e.
+180 s at the default 30 s). Splits are the suite's own (``bench/suite/manifest.py``, seed 0),
+the same for every model.
+
+Reported per set: accuracy and macro-F1 (macro-F1 is the headline on imbalanced sets:
+largest class >= 3x the smallest), bits/char, seconds, and why training stopped (on time or
+on validation). Defaults (60 s / 30 s, both parts) take about 27 minutes on 2 cores.
+``--fewlabels`` adds 20 labels per class with vs without pre-training on some sets.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import sys
+import time
+from dataclasses import replace
+
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(HERE, "suite"))
+
+import manifest as M  # noqa: E402
+
+POINTS = 0.01  # targets are in accuracy / macro-F1 points (1 point = 0.01)
+BUDGET_SLACK = 0.10  # a run ends within budget + 10 %
+BUDGET_USE = 0.80  # ... and uses >= 80 % unless validation stopped improving
+PROSE = "en_prose_shakespeare_4mb"
+PROSE_TARGET_BPC = 2.00
+FEWLABEL_SETS = ("en_definition_domain_gcide", "en_quote_author_gcide", "en_shakespeare_genre")
+
+
+def _suite_dataset(s: M.SuiteSet):
+    """The set loaded as the CLI loads a file, with the suite's fixed split put in."""
+    from tinystudio.core.data import Splits, load_dataset
+
+    data = load_dataset(s.path, task=s.task, seed=M.SPLIT_SEED)
+    if s.task == "classify":
+        _, labels = M.read_classify(s.path)
+        if len(data.texts) != len(labels):
+            raise SystemExit(f"{s.name}: TinyStudio read {len(data.texts)} rows, the file has {len(labels)}")
+        pos = {int(r): i for i, r in enumerate(data.row_numbers)}  # file row (1-based) -> position
+        tr, va, te = M.stratified_split(labels)
+        splits = Splits(*(tuple(sorted(pos[i + 1] for i in part)) for part in (tr, va, te)))
+    else:
+        splits = Splits(*(tuple(p) for p in M.contiguous_split(len(data.texts))))
+    return replace(data, splits=splits)
+
+
+def _budget_check(seconds: float, budget: float, stop_reason: str) -> dict:
+    on_time = seconds <= budget * (1 + BUDGET_SLACK)
+    stopped_on = {"time_up": "time", "early_stop": "validation", "completed": "epochs"}.get(stop_reason, stop_reason)
+    used_enough = seconds >= BUDGET_USE * budget or stopped_on == "validation"
+    return {"within_budget": on_time, "used_fraction": round(seconds / budget, 3), "stopped_on": stopped_on,
+            "budget_ok": on_time and used_enough}  # fmt: skip
+
+
+def run_ours(s: M.SuiteSet, data, budget: float) -> dict:
+    """TinyStudio's default, as ``tinystudio train FILE --task T --max-time BUDGET``."""
+    from tinystudio.core.pipeline import train_on_file
+    from tinystudio.core.training.config import TrainConfig
+
+    config = TrainConfig(task=s.task, max_time=budget, seed=0)
+    t0 = time.perf_counter()
+    outcome = train_on_file(s.path, config, dataset=data)
+    wall = time.perf_counter() - t0
+    res, m = outcome.result, outcome.test_metrics
+    out = {
+        "model": "tinystudio_default", "kind": res.model.config.kind,
+        "preset": res.model.train_config.get("preset"),
+        "params": sum(p.numel() for p in res.model.module.parameters()),
+        "seconds": round(res.seconds, 1), "wall_seconds": round(wall, 1), "steps": res.steps,
+        "stop_reason": res.stop_reason, **_budget_check(res.seconds, budget, res.stop_reason),
+    }  # fmt: skip
+    for key in ("candidates", "chosen", "reason", "why"):
+        value = getattr(res, key, None)
+        if value is not None:
+            out[key] = value
+    if s.task == "classify":
+        out.update(accuracy=round(m["accuracy"], 4), macro_f1=round(m["macro_f1"], 4))
+    else:
+        out.update(bits_per_char=round(m["bits_per_char"], 4))
+    return out
+
+
+def run_baselines(data) -> list[dict]:
+    """TF-IDF word 1-2-grams + logistic regression; TF-IDF char 1-4-grams + linear SVM."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import accuracy_score, f1_score
+    from sklearn.svm import LinearSVC
+
+    x_tr, y_tr = data.subset("train")
+    x_te, y_te = data.subset("test")
+    out = []
+    for name, vec, clf in (
+        ("tfidf_word12_logreg", TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True),
+         LogisticRegression(C=10, max_iter=1000)),
+        ("tfidf_char14_svm", TfidfVectorizer(analyzer="char", ngram_range=(1, 4), sublinear_tf=True),
+         LinearSVC()),
+    ):  # fmt: skip
+        t0 = time.perf_counter()
+        try:
+            clf.fit(vec.fit_transform(x_tr), y_tr)
+            pred = clf.predict(vec.transform(x_te))
+        except ValueError as exc:  # e.g. an empty vocabulary: no word of 2+ letters in the set
+            out.append({"model": name, "error": str(exc)[:200], "accuracy": 0.0, "macro_f1": 0.0, "seconds": 0.0})
+            continue
+        out.append({"model": name, "accuracy": round(accuracy_score(y_te, pred), 4),
+                    "macro_f1": round(f1_score(y_te, pred, average="macro"), 4),
+                    "seconds": round(time.perf_counter() - t0, 1)})  # fmt: skip
+    return out
+
+
+def run_reference(data, budget: float) -> dict:
+    from reference_nanogpt import run_reference as ref
+
+    train_text = "".join(data.texts[i] + "\n" for i in data.splits.train)
+    test_text = "".join(data.texts[i] + "\n" for i in data.splits.test)
+    r = ref(train_text, test_text, budget)
+    return {"model": "reference_nanogpt", "seconds": round(r["seconds"], 1), "steps": r["steps"],
+            "bits_per_char": round(r["bits_per_char"], 4), "params": r["params"]}  # fmt: skip
+
+
+def run_fewlabels(s: M.SuiteSet, data, pretrain_time: float) -> dict:
+    from tinystudio.core.data import Splits
+    from tinystudio.core.fewlabels import learning_curve
+
+    pool_idx = tuple(data.splits.train) + tuple(data.splits.val)
+    pool = replace(data, splits=Splits(train=pool_idx, val=(), test=()))
+    test = data.splits.test
+    result = learning_curve(pool, [data.texts[i] for i in test], [data.label_names[data.labels[i]] for i in test],
+                            per_class=[20], pretrain_time=pretrain_time)  # fmt: skip
+    return result
+
+
+def classify_row(s: M.SuiteSet, budget: float) -> dict:
+    data = _suite_dataset(s)
+    labels = [data.labels[i] for i in range(len(data.texts))]
+    stats = M.class_stats([str(y) for y in labels])
+    imbalanced = stats["imbalance"] >= 3
+    row = {"set": s.name, "task": "classify", "part": s.part, "kind": s.kind, "script": s.script,
+           "rows": len(data.texts), "test_rows": len(data.splits.test), **stats, "imbalanced": imbalanced,
+           "budget": budget}  # fmt: skip
+    row["baselines"] = run_baselines(data)
+    row["ours"] = run_ours(s, data, budget)
+    best_acc = max(b["accuracy"] for b in row["baselines"])
+    best_f1 = max(b["macro_f1"] for b in row["baselines"])
+    ours = row["ours"]
+    row["best_baseline_accuracy"], row["best_baseline_macro_f1"] = best_acc, best_f1
+    row["gap_accuracy"] = round(100 * (ours["accuracy"] - best_acc), 1)
+    row["gap_macro_f1"] = round(100 * (ours["macro_f1"] - best_f1), 1)
+    row["headline"] = "macro_f1" if imbalanced else "accuracy"
+    row["gap_headline"] = row["gap_macro_f1"] if imbalanced else row["gap_accuracy"]
+    ok = ours["accuracy"] >= best_acc - POINTS - 1e-9
+    if imbalanced:
+        ok = ok and ours["macro_f1"] >= best_f1 - POINTS - 1e-9
+    row["target_met"] = ok
+    return row
+
+
+def generate_row(s: M.SuiteSet, gen_budget: float) -> dict:
+    data = _suite_dataset(s)
+    budget = gen_budget * s.budget
+    row = {"set": s.name, "task": "generate", "part": s.part, "kind": s.kind, "script": s.script,
+           "chars": sum(len(t) + 1 for t in data.texts), "budget": budget}  # fmt: skip
+    row["reference"] = run_reference(data, budget)
+    row["ours"] = run_ours(s, data, budget)
+    row["gap_bits_per_char"] = round(row["ours"]["bits_per_char"] - row["reference"]["bits_per_char"], 4)
+    row["target_met"] = row["ours"]["bits_per_char"] <= row["reference"]["bits_per_char"]
+    if s.name == PROSE:
+        row["prose_target"] = {"bits_per_char": PROSE_TARGET_BPC, "budget": 180.0,
+                               "met": budget <= 180.0 and row["ours"]["bits_per_char"] <= PROSE_TARGET_BPC}  # fmt: skip
+    return row
+
+
+def summarise(rows: list[dict]) -> dict:
+    cls = [r for r in rows if r["task"] == "classify"]
+    gen = [r for r in rows if r["task"] == "generate"]
+    out: dict = {}
+    if cls:
+        gaps = [r["gap_headline"] for r in cls]
+        out["classify"] = {
+            "every_set_within_1_point": all(r["target_met"] for r in cls),
+            "sets_within_1_point": sum(r["target_met"] for r in cls), "sets": len(cls),
+            "median_gap_points": statistics.median(gaps),
+            "median_at_least_plus_1": statistics.median(gaps) >= 1.0,
+        }  # fmt: skip
+    if gen:
+        prose = next((r["prose_target"] for r in gen if "prose_target" in r), None)
+        out["generate"] = {"every_corpus_at_or_below_reference": all(r["target_met"] for r in gen),
+                           "corpora_at_or_below": sum(r["target_met"] for r in gen), "corpora": len(gen),
+                           "prose_2_bits_in_180s": prose["met"] if prose else None}  # fmt: skip
+    runs = [r["ours"] for r in rows]
+    out["budget"] = {"runs_ok": sum(r["budget_ok"] for r in runs), "runs": len(runs),
+                     "all_ok": all(r["budget_ok"] for r in runs)}  # fmt: skip
+    return out
+
+
+def print_tables(rows: list[dict], summary: dict) -> None:
+    cls = [r for r in rows if r["task"] == "classify"]
+    gen = [r for r in rows if r["task"] == "generate"]
+    if cls:
+        print("\n| set | part | rows | classes | imbal. | TinyStudio acc / F1 | word LR acc / F1 | char SVM acc / F1 "
+              "| gap (points) | model | s used | stopped on | met? |")
+        print("|---|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---|---|")
+        for r in cls:
+            o = r["ours"]
+            b = {x["model"]: x for x in r["baselines"]}
+            lr, svm = b["tfidf_word12_logreg"], b["tfidf_char14_svm"]
+            gap = f"{r['gap_headline']:+.1f} ({'F1' if r['imbalanced'] else 'acc'})"
+            print(f"| {r['set']} | {r['part']} | {r['rows']:,} | {r['classes']} | {r['imbalance']:g} "
+                  f"| {o['accuracy']:.3f} / {o['macro_f1']:.3f} | {lr['accuracy']:.3f} / {lr['macro_f1']:.3f} "
+                  f"| {svm['accuracy']:.3f} / {svm['macro_f1']:.3f} | {gap} | {o.get('chosen') or o['kind']} "
+                  f"| {o['seconds']:.0f} / {r['budget']:.0f} | {o['stopped_on']} | {'yes' if r['target_met'] else '**no**'} |")  # fmt: skip
+    if gen:
+        print("\n| corpus | part | chars | budget s | TinyStudio bits/char | s used | stopped on | reference bits/char "
+              "| ref s | met? |")
+        print("|---|---|---:|---:|---:|---:|---|---:|---:|---|")
+        for r in gen:
+            o, ref = r["ours"], r["reference"]
+            print(f"| {r['set']} | {r['part']} | {r['chars']:,} | {r['budget']:.0f} | {o['bits_per_char']:.3f} "
+                  f"| {o['seconds']:.0f} | {o['stopped_on']} | {ref['bits_per_char']:.3f} | {ref['seconds']:.0f} "
+                  f"| {'yes' if r['target_met'] else '**no**'} |")  # fmt: skip
+    print("\n" + json.dumps(summary, indent=1))
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description="TinyStudio's default vs baselines on the public suite (issue 14)")
+    ap.add_argument("--budget", type=float, default=60.0, help="classify: --max-time per set (s)")
+    ap.add_argument("--gen-budget", type=float, default=30.0,
+                    help="generate: seconds per corpus for TinyStudio and the reference each (x the corpus' "
+                         "multiplier: 6 for the ~4 MB English corpus)")  # fmt: skip
+    ap.add_argument("--part", choices=["tune", "heldout", "all"], default="all")
+    ap.add_argument("--task", choices=["classify", "generate"])
+    ap.add_argument("--sets", nargs="+", help="only these sets (names in bench/suite/manifest.py)")
+    ap.add_argument("--fewlabels", action="store_true", help="also 20 labels/class, with vs without pre-training")
+    ap.add_argument("--pretrain-time", type=float, default=60.0)
+    ap.add_argument("--json", help="write the results here")
+    args = ap.parse_args(argv)
+    chosen = M.select(args.sets, args.part, args.task)
+    missing = [s.name for s in chosen if not s.path.exists()]
+    if missing:
+        print(f"not built: {', '.join(missing)}; run bench/suite/build.py first", file=sys.stderr)
+        return 2
+    import torch
+
+    start = time.perf_counter()
+    load_before = os.getloadavg()
+    rows, fewlabels = [], []
+    for s in chosen:
+        t0 = time.perf_counter()
+        row = classify_row(s, args.budget) if s.task == "classify" else generate_row(s, args.gen_budget)
+        row["load_average"] = [round(x, 2) for x in os.getloadavg()]
+        row["set_seconds"] = round(time.perf_counter() - t0, 1)
+        rows.append(row)
+        print(json.dumps(row, default=str), file=sys.stderr, flush=True)
+    if args.fewlabels:
+        for name in FEWLABEL_SETS:
+            s = M.BY_NAME[name]
+            if s in chosen:
+                fewlabels.append({"set": name, **run_fewlabels(s, _suite_dataset(s), args.pretrain_time)})
+    summary = summarise(rows) if rows else {}
+    out = {
+        "machine": {"cpu_count": os.cpu_count(), "platform": platform.platform(), "torch": torch.__version__,
+                    "torch_threads": torch.get_num_threads(), "load_average_before": load_before,
+                    "load_average_after": os.getloadavg()},
+        "settings": vars(args), "split_seed": M.SPLIT_SEED, "rows": rows, "fewlabels": fewlabels,
+        "summary": summary, "total_seconds": round(time.perf_counter() - start, 1),
+    }  # fmt: skip
+    if args.json:
+        with open(args.json, "w") as fh:
+            json.dump(out, fh, indent=1, default=str)
+    print_tables(rows, summary)
+    for f in fewlabels:
+        print(f"few labels {f['set']}: {json.dumps(f.get('points', f), default=str)[:400]}")
+    print(f"\nwhole run: {out['total_seconds']:.0f} s; load average before {load_before[0]:.2f}, "
+          f"after {os.getloadavg()[0]:.2f} ({os.cpu_count()} cores)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
