@@ -24,14 +24,16 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from tinystudio.i18n import fmt_percent, tr, tr_n, tr_noop
+
 from . import worker
 from .plots import METRIC_COLOUR, VAL_COLOUR, style_plot
 
 AUGMENTATIONS = (
-    ("word_dropout", "Drop words", "Randomly leave out a few words of each training text."),
-    ("word_swap", "Swap words", "Swap a few neighbouring words."),
-    ("char_noise", "Typos", "Add small typing mistakes inside words."),
-    ("subword", "Word pieces", "Spell some words in smaller pieces, so the model learns word parts."),
+    ("word_dropout", tr_noop("Drop words"), tr_noop("Randomly leave out a few words of each training text.")),
+    ("word_swap", tr_noop("Swap words"), tr_noop("Swap a few neighbouring words.")),
+    ("char_noise", tr_noop("Typos"), tr_noop("Add small typing mistakes inside words.")),
+    ("subword", tr_noop("Word pieces"), tr_noop("Spell some words in smaller pieces, so the model learns word parts.")),
 )
 
 
@@ -67,7 +69,7 @@ def parse_sizes(text: str) -> list[int | None]:
         part = part.strip().lower()
         if not part:
             continue
-        if part == "all":
+        if part in ("all", tr("all")):
             sizes.append(None)
         else:
             n = int(part)
@@ -85,7 +87,7 @@ class CurveDialog(QDialog):
 
     def __init__(self, dataset, parent=None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Learning curve — is labelling more rows worth it?")
+        self.setWindowTitle(tr("Learning curve — is labelling more rows worth it?"))
         self.resize(820, 620)
         self.dataset = dataset
         self.handle: worker.TaskHandle | None = None
@@ -93,40 +95,40 @@ class CurveDialog(QDialog):
         self.result: dict | None = None
 
         intro = QLabel(
-            "TinyStudio trains small classifiers with only a few labelled examples per label, "
+            tr("TinyStudio trains small classifiers with only a few labelled examples per label, "
             "once from scratch and once starting from a model that first read <b>all</b> your "
             "texts (no labels needed), and scores them on the test texts. If the curve is still "
-            "climbing at the right, labelling more rows will help."
+            "climbing at the right, labelling more rows will help.")
         )
         intro.setWordWrap(True)
         self.sizes = QLineEdit("10, 20, 50, 100")
-        self.sizes.setToolTip("Labelled examples per label to try, separated by commas; 'all' uses every row.")
+        self.sizes.setToolTip(tr("Labelled examples per label to try, separated by commas; 'all' uses every row."))
         self.pretrain = QDoubleSpinBox()
         self.pretrain.setRange(5, 3600)
         self.pretrain.setValue(60)
-        self.pretrain.setSuffix(" s")
-        self.pretrain.setToolTip("How long the model reads your texts before learning the labels.")
+        self.pretrain.setSuffix(tr(" s"))
+        self.pretrain.setToolTip(tr("How long the model reads your texts before learning the labels."))
         self.epochs = QDoubleSpinBox()
         self.epochs.setDecimals(0)
         self.epochs.setRange(1, 500)
         self.epochs.setValue(40)
-        self.epochs.setToolTip("Passes over the labelled examples for each point of the curve.")
+        self.epochs.setToolTip(tr("Passes over the labelled examples for each point of the curve."))
         self.augment = {}
         aug_row = QHBoxLayout()
         for key, text, tip in AUGMENTATIONS:
-            box = QCheckBox(text)
-            box.setToolTip(tip)
+            box = QCheckBox(tr(text))
+            box.setToolTip(tr(tip))
             self.augment[key] = box
             aug_row.addWidget(box)
         aug_row.addStretch(1)
         form = QFormLayout()
-        form.addRow("Examples per label:", self.sizes)
-        form.addRow("Reading time first:", self.pretrain)
-        form.addRow("Passes per point:", self.epochs)
-        form.addRow("Vary the examples:", aug_row)
+        form.addRow(tr("Examples per label:"), self.sizes)
+        form.addRow(tr("Reading time first:"), self.pretrain)
+        form.addRow(tr("Passes per point:"), self.epochs)
+        form.addRow(tr("Vary the examples:"), aug_row)
 
-        self.run_button = QPushButton("Run")
-        self.stop_button = QPushButton("Stop")
+        self.run_button = QPushButton(tr("Run"))
+        self.stop_button = QPushButton(tr("Stop"))
         self.stop_button.setEnabled(False)
         self.run_button.clicked.connect(self.run)
         self.stop_button.clicked.connect(self.stop)
@@ -138,14 +140,14 @@ class CurveDialog(QDialog):
 
         self.plot = pg.PlotWidget()
         style_plot(self.plot, grid=True)
-        self.plot.setLabel("bottom", "labelled examples in all")
-        self.plot.setLabel("left", "test accuracy")
+        self.plot.setLabel("bottom", tr("labelled examples in all"))
+        self.plot.setLabel("left", tr("test accuracy"))
         self.plot.setYRange(0, 1)
         self.plot.addLegend(offset=(10, 10))
-        self.scratch_curve = self.plot.plot([], [], pen=pg.mkPen(VAL_COLOUR, width=2), symbol="o", name="from scratch")
-        self.pre_curve = self.plot.plot([], [], pen=pg.mkPen(METRIC_COLOUR, width=2), symbol="o", name="after reading your texts")
+        self.scratch_curve = self.plot.plot([], [], pen=pg.mkPen(VAL_COLOUR, width=2), symbol="o", name=tr("from scratch"))
+        self.pre_curve = self.plot.plot([], [], pen=pg.mkPen(METRIC_COLOUR, width=2), symbol="o", name=tr("after reading your texts"))
         self.table = QTableWidget(0, 4)
-        self.table.setHorizontalHeaderLabels(["per label", "labels", "from scratch", "after reading"])
+        self.table.setHorizontalHeaderLabels([tr("per label"), tr("labels"), tr("from scratch"), tr("after reading")])
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setMaximumHeight(160)
 
@@ -164,7 +166,7 @@ class CurveDialog(QDialog):
         try:
             sizes = parse_sizes(self.sizes.text())
         except ValueError:
-            self.status.setText("Write numbers separated by commas, for example: 10, 20, 50, all")
+            self.status.setText(tr("Write numbers separated by commas, for example: 10, 20, 50, all"))
             return
         augment = tuple(k for k, box in self.augment.items() if box.isChecked())
         self.points.clear()
@@ -172,7 +174,7 @@ class CurveDialog(QDialog):
         self._redraw()
         self.run_button.setEnabled(False)
         self.stop_button.setEnabled(True)
-        self.status.setText("Reading your texts, then training…")
+        self.status.setText(tr("Reading your texts, then training…"))
         self.handle = worker.start(
             "curve", curve_job, self.dataset, sizes, self.pretrain.value(), int(self.epochs.value()), augment
         )
@@ -183,7 +185,7 @@ class CurveDialog(QDialog):
     def stop(self) -> None:
         if self.handle is not None:
             self.handle.stop()
-            self.status.setText("Stopping…")
+            self.status.setText(tr("Stopping…"))
 
     def _on_point(self, point) -> None:
         if not isinstance(point, dict) or "scratch_accuracy" not in point:
@@ -193,16 +195,16 @@ class CurveDialog(QDialog):
         self.table.insertRow(row)
         pre = point["pretrained_accuracy"]
         for col, value in enumerate((
-            "all" if point["per_class"] is None else str(point["per_class"]),
+            tr("all") if point["per_class"] is None else str(point["per_class"]),
             str(point["n_labels"]),
-            f"{point['scratch_accuracy']:.1%}",
-            "-" if pre is None else f"{pre:.1%}",
+            fmt_percent(point["scratch_accuracy"]),
+            "-" if pre is None else fmt_percent(pre),
         )):
             item = QTableWidgetItem(value)
             item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
             self.table.setItem(row, col, item)
         self._redraw()
-        self.status.setText(f"{len(self.points)} point(s) done…")
+        self.status.setText(tr_n("{n} point done…", "{n} points done…", len(self.points)).format(n=len(self.points)))
         self.point_added.emit(point)
 
     def _redraw(self) -> None:
@@ -215,7 +217,7 @@ class CurveDialog(QDialog):
         self.result = result
         self.run_button.setEnabled(True)
         self.stop_button.setEnabled(False)
-        self.status.setText("Done." if self.points else "Stopped before the first point.")
+        self.status.setText(tr("Done.") if self.points else tr("Stopped before the first point."))
         self.finished_curve.emit(result)
 
     def _on_failed(self, message: str, details: str) -> None:

@@ -14,6 +14,8 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QApplication, QHBoxLayout, QWidget
 
+from tinystudio.i18n import tr
+
 from . import help_texts
 
 REDRAW_HZ = 5  # pyqtgraph paints in Python, competing with training for the GIL: keep it rare
@@ -47,23 +49,23 @@ class TrainingPlots(QWidget):
         for p in (self.loss_plot, self.metric_plot):
             style_plot(p)
             p.setMinimumHeight(160)
-            p.setLabel("bottom", "training step")
+            p.setLabel("bottom", tr("training step"))
             p.setMouseEnabled(x=False, y=False)
             p.setClipToView(True)
             p.setDownsampling(auto=True, mode="peak")
             p.addLegend(offset=(-10, 10))
-        self.loss_plot.setTitle("Error (loss) — lower is better")
+        self.loss_plot.setTitle(tr("Error (loss) — lower is better"))
         self.loss_plot.setToolTip(help_texts.tip("loss"))
         self.train_curve = self.loss_plot.plot(
-            [], [], pen=pg.mkPen(TRAIN_COLOUR, width=1.5), name="on training examples"
+            [], [], pen=pg.mkPen(TRAIN_COLOUR, width=1.5), name=tr("on training examples")
         )
         self.val_curve = self.loss_plot.plot(
             [], [], pen=pg.mkPen(VAL_COLOUR, width=2.5), symbol="o", symbolSize=6,
-            symbolBrush=VAL_COLOUR, symbolPen=None, name="on validation examples",
+            symbolBrush=VAL_COLOUR, symbolPen=None, name=tr("on validation examples"),
         )
         self.metric_curve = self.metric_plot.plot(
             [], [], pen=pg.mkPen(METRIC_COLOUR, width=2.5), symbol="o", symbolSize=6,
-            symbolBrush=METRIC_COLOUR, symbolPen=None, name="validation",
+            symbolBrush=METRIC_COLOUR, symbolPen=None, name=tr("validation"),
         )
         lay = QHBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
@@ -87,11 +89,11 @@ class TrainingPlots(QWidget):
         for p in (self.loss_plot, self.metric_plot):
             p.enableAutoRange(enable=False)
         if task == "classify":
-            self.metric_plot.setTitle("Validation accuracy — higher is better")
+            self.metric_plot.setTitle(tr("Validation accuracy — higher is better"))
             self.metric_plot.setToolTip(help_texts.tip("val_accuracy"))
             self.metric_plot.setYRange(0, 1, padding=0.02)
         else:
-            self.metric_plot.setTitle("Bits per character — lower is better")
+            self.metric_plot.setTitle(tr("Bits per character — lower is better"))
             self.metric_plot.setToolTip(help_texts.tip("bits_per_char"))
         self._dirty = True
         self._redraw()

@@ -22,6 +22,7 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from tinystudio.core.errors import TinyStudioError
 from tinystudio.core.training.control import RunControl
+from tinystudio.i18n import tr
 
 #: torch intra-op threads in workers; None keeps torch's default (one per core). Beside the
 #: Qt event loop that default made training 20-50x slower when OpenMP busy-waited
@@ -69,13 +70,12 @@ class _Task(QObject):
             self.errored.emit(exc.message, exc.details or traceback.format_exc())
         except MemoryError:
             self.errored.emit(
-                "The computer ran out of memory. Try a smaller model size or a smaller file.",
+                tr("The computer ran out of memory. Try a smaller model size or a smaller file."),
                 traceback.format_exc(),
             )
         except BaseException as exc:  # noqa: BLE001 - last line of defence: never silent
             self.errored.emit(
-                f"Something went wrong inside TinyStudio ({type(exc).__name__}: {exc}). "
-                "This is a bug; the details below help to fix it.",
+                tr("Something went wrong inside TinyStudio ({name}: {exc}). This is a bug; the details below help to fix it.").format(name=type(exc).__name__, exc=exc),
                 traceback.format_exc(),
             )
         else:
@@ -147,7 +147,7 @@ class TaskHandle(QObject):
     @Slot()
     def _on_thread_finished(self) -> None:
         _ACTIVE.discard(self)
-        outcome = self._outcome or ("error", "The background job ended without a result.", "")
+        outcome = self._outcome or ("error", tr("The background job ended without a result."), "")
         self._task.deleteLater()
         if outcome[0] == "ok":
             self.finished.emit(outcome[1])
