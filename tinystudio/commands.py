@@ -8,6 +8,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from tinystudio.i18n import fmt_percent, tr
+
 from .core.data import inspect_data
 from .core.errors import ConfigError, DataError
 from .core.modelio import load_model
@@ -50,16 +52,20 @@ class ProgressPrinter:
 
     def __call__(self, event) -> None:
         if isinstance(event, TrainStarted):
-            self._line(
-                f"Training a {event.preset} {event.model_kind} ({event.params:,} parameters) on "
-                f"{event.device}: {event.train_items:,} training and {event.val_items:,} validation "
-                f"{'examples' if event.task == 'classify' else 'tokens'}."
-            )
+            if event.task == "classify":
+                text = tr("Training a {preset} {model_kind} ({params:,} parameters) on {device}: "
+                          "{train_items:,} training and {val_items:,} validation examples.")
+            else:
+                text = tr("Training a {preset} {model_kind} ({params:,} parameters) on {device}: "
+                          "{train_items:,} training and {val_items:,} validation tokens.")
+            self._line(text.format(preset=event.preset, model_kind=event.model_kind, params=event.params,
+                                   device=event.device, train_items=event.train_items,
+                                   val_items=event.val_items))
         elif isinstance(event, EvalEvent):
             if event.val_accuracy is not None:
-                self.last_eval = f" val acc {event.val_accuracy:.1%}"
+                self.last_eval = tr(" val acc {val_accuracy:.1%}").format(val_accuracy=event.val_accuracy)
             elif event.bits_per_char is not None:
-                self.last_eval = f" val {event.bits_per_char:.2f} bits/char"
+                self.last_eval = tr(" val {bits_per_char:.2f} bits/char").format(bits_per_char=event.bits_per_char)
         elif isinstance(event, StepEvent):
             now = time.monotonic()
             if not self.tty and now - self.last_line < 5 and event.step != event.total_steps:
@@ -68,9 +74,7 @@ class ProgressPrinter:
             filled = int(event.progress * 30)
             bar = "#" * filled + "-" * (30 - filled)
             text = (
-                f"[{bar}] {event.progress:4.0%} step {event.step} loss {event.loss:.3f}"
-                f"{self.last_eval} {event.items_per_sec:,.0f}/s "
-                f"elapsed {_fmt_time(event.elapsed)} left {_fmt_time(event.eta)}"
+                tr("[{bar}] {progress:4.0%} step {step} loss {loss:.3f}{last_eval} {items_per_sec:,.0f}/s elapsed {elapsed} left {left}").format(bar=bar, progress=event.progress, step=event.step, loss=event.loss, last_eval=self.last_eval, items_per_sec=event.items_per_sec, elapsed=_fmt_time(event.elapsed), left=_fmt_time(event.eta))
             )
             if self.tty:
                 self.stream.write("\r" + text[:160].ljust(120))
@@ -80,7 +84,8 @@ class ProgressPrinter:
         elif isinstance(event, Notice) and event.kind not in ("checkpoint", "time_up"):
             self._line(event.message)
         elif isinstance(event, TrainFinished):
-            self._line(f"{event.message} ({event.steps} steps, {_fmt_time(event.seconds)}).")
+            self._line(tr("{message} ({steps} steps, {time}).").format(
+                message=event.message, steps=event.steps, time=_fmt_time(event.seconds)))
 
     def _line(self, text: str) -> None:
         if self.tty:
@@ -143,8 +148,8 @@ def cmd_train(args) -> int:
     if args.json:
         _emit_json(summary)
     else:
-        _print_metrics(outcome.test_metrics, "Test split")
-        print(f"Model saved in {outcome.model_dir}")
+        _print_metrics(outcome.test_metrics, tr("Test split"))
+        print(tr("Model saved in {model_dir}").format(model_dir=outcome.model_dir))
     return 130 if res.stop_reason == "cancelled" else 0
 
 
@@ -155,16 +160,16 @@ def _public_metrics(metrics: dict) -> dict:
 
 
 def _print_metrics(m: dict, title: str) -> None:
-    print(f"{title}:")
+    print(tr("{title}:").format(title=title))
     if "accuracy" in m:
-        print(f"  accuracy {m['accuracy']:.1%}   macro-F1 {m['macro_f1']:.3f}   ({m['n']} texts)")
-        print(f"  {'label':<20} {'precision':>9} {'recall':>7} {'F1':>6} {'count':>6}")
+        print("  " + tr("accuracy {accuracy}   macro-F1 {macro_f1:.3f}   ({n} texts)").format(
+            accuracy=fmt_percent(m["accuracy"]), macro_f1=m["macro_f1"], n=m["n"]))
+        print(f"  {tr('label'):<20} {tr('precision'):>9} {tr('recall'):>7} {'F1':>6} {tr('count'):>6}")
         for name, c in m["per_class"].items():
             print(f"  {name[:20]:<20} {c['precision']:>9.3f} {c['recall']:>7.3f} {c['f1']:>6.3f} {c['support']:>6}")
     else:
         print(
-            f"  loss {m['val_loss']:.3f} per token   perplexity {m['perplexity']:.2f}   "
-            f"{m['bits_per_char']:.3f} bits per character"
+            tr("  loss {val_loss:.3f} per token   perplexity {perplexity:.2f}   {bits_per_char:.3f} bits per character").format(val_loss=m['val_loss'], perplexity=m['perplexity'], bits_per_char=m['bits_per_char'])
         )
 
 
@@ -174,14 +179,15 @@ def cmd_eval(args) -> int:
     if args.json:
         _emit_json({"model_dir": args.model_dir, "task": model.task, **_public_metrics(metrics)})
     else:
-        _print_metrics(metrics, f"Scores on {metrics.get('scored', 'the file')}")
+        scored = tr(metrics["scored"]) if metrics.get("scored") else tr("the file")
+        _print_metrics(metrics, tr("Scores on {what}").format(what=scored))
     return 0
 
 
 def cmd_predict(args) -> int:
     model = load_model(args.model_dir)
     if model.task != "classify":
-        raise ConfigError("This model generates text; use 'tinystudio generate' with it.")
+        raise ConfigError(tr("This model generates text; use 'tinystudio generate' with it."))
     preds = model.predict(args.texts)
     if args.json:
         _emit_json(
@@ -202,7 +208,7 @@ def cmd_predict(args) -> int:
 def cmd_generate(args) -> int:
     model = load_model(args.model_dir)
     if model.task != "generate":
-        raise ConfigError("This model classifies text; use 'tinystudio predict' with it.")
+        raise ConfigError(tr("This model classifies text; use 'tinystudio predict' with it."))
     pieces = model.generate(
         args.prompt,
         max_tokens=args.max_tokens,
@@ -229,15 +235,19 @@ def cmd_inspect(args) -> int:
         _emit_json(report.to_dict())
     else:
         print(f"{report.path}: {report.format.describe()}")
-        print(f"Columns: {', '.join(report.columns)}")
-        print(f"Text column: {report.choice.text_column}" + (f"; label column: {report.choice.label_column}" if report.choice.label_column else ""))
+        print(tr("Columns: {columns}").format(columns=', '.join(report.columns)))
+        if report.choice.label_column:
+            print(tr("Text column: {text_column}; label column: {label_column}").format(
+                text_column=report.choice.text_column, label_column=report.choice.label_column))
+        else:
+            print(tr("Text column: {text_column}").format(text_column=report.choice.text_column))
         for reason in report.choice.reasons:
             print(f"  - {reason}")
-        print(f"Rows read: {report.rows_read:,}; rows used: {report.rows_used:,}")
+        print(tr("Rows read: {rows_read:,}; rows used: {rows_used:,}").format(rows_read=report.rows_read, rows_used=report.rows_used))
         for reason, n in report.dropped.items():
-            print(f"  dropped {n:,}: {reason}")
+            print("  " + tr("dropped {n:,}: {reason}").format(n=n, reason=reason))
         if report.class_counts:
-            print("Labels:")
+            print(tr("Labels:"))
             for name, n in report.class_counts.items():
                 print(f"  {name:<24} {n:>7,}")
         for prob in report.problems:
@@ -252,8 +262,8 @@ def cmd_demo(args) -> int:
     install_interrupt(control)
     sample = default_sample("classify")
     if not sample.is_file():
-        raise DataError(f"The bundled sample is missing ({sample}); reinstall TinyStudio.")
-    print(f"1. Classify: learning the topic of WordNet definitions from {sample.name}")
+        raise DataError(tr("The bundled sample is missing ({sample}); reinstall TinyStudio.").format(sample=sample))
+    print(tr("1. Classify: learning the topic of WordNet definitions from {name}").format(name=sample.name))
     outcome = train_on_file(
         sample,
         TrainConfig(task="classify", max_time=args.max_time / 2),
@@ -261,12 +271,12 @@ def cmd_demo(args) -> int:
         on_event=ProgressPrinter(),
         control=control,
     )
-    _print_metrics(outcome.test_metrics, "Test split")
+    _print_metrics(outcome.test_metrics, tr("Test split"))
     examples = ["a small furry animal that lives in trees", "a sweet baked food made from flour and sugar"]
     for text, p in zip(examples, outcome.result.model.predict(examples)):
         print(f"  '{text}' -> {p.label} ({p.confidence:.0%})")
     corpus = default_sample("generate")
-    print(f"\n2. Generate: a tiny language model on {corpus.name}")
+    print(tr("\n2. Generate: a tiny language model on {name}").format(name=corpus.name))
     outcome = train_on_file(
         corpus,
         TrainConfig(task="generate", max_time=args.max_time / 2),
@@ -274,12 +284,12 @@ def cmd_demo(args) -> int:
         on_event=ProgressPrinter(),
         control=control,
     )
-    _print_metrics(outcome.test_metrics, "Test split")
+    _print_metrics(outcome.test_metrics, tr("Test split"))
     prompt = "And the LORD said"
     print(f"  {prompt}", end="")
     for piece in outcome.result.model.generate(prompt, max_tokens=160, seed=0):
         print(piece, end="", flush=True)
-    print(f"\n\nModels saved in {out}")
+    print(tr("\n\nModels saved in {out}").format(out=out))
     return 0
 
 
@@ -313,7 +323,7 @@ def cmd_compress(args) -> int:
         out["variant"] = out["variants"][-1]
         _emit_json(out)
         return 0
-    print(f"Measured on the {result.evaluated_on}; one thread, batch 1 unless noted.")
+    print(tr("Measured on the {evaluated_on}; one thread, batch 1 unless noted.").format(evaluated_on=result.evaluated_on))
     _print_lab_table(result)
     for v in result.variants:
         print(f"\n{v.name} ({v.folder}):")
@@ -350,12 +360,11 @@ def cmd_export(args) -> int:
     if args.json:
         _emit_json(result.to_dict())
         return 0
-    tol = "" if result.tolerance is None else f", largest difference {result.max_abs_diff:.2g} (allowed {result.tolerance:g})"
+    tol = "" if result.tolerance is None else tr(", largest difference {max_abs_diff:.2g} (allowed {tolerance:g})").format(max_abs_diff=result.max_abs_diff, tolerance=result.tolerance)
     print(
-        f"Exported {args.format} to {result.path} ({result.size_bytes / 1e6:.2f} MB). Checked on "
-        f"{result.n_checked} held-out inputs: {result.agreement:.1%} same answers{tol}."
+        tr("Exported {format} to {path} ({megabytes:.2f} MB). Checked on {n_checked} held-out inputs: {agreement:.1%} same answers{tol}.").format(format=args.format, path=result.path, megabytes=result.size_bytes / 1e6, n_checked=result.n_checked, agreement=result.agreement, tol=tol)
     )
-    print(f"How to use it: {Path(result.path) / 'USAGE.md'}")
+    print(tr("How to use it: {usage}").format(usage=Path(result.path) / 'USAGE.md'))
     return 0
 
 
@@ -383,10 +392,10 @@ def cmd_curve(args) -> int:
         if not args.json:
             n = "all" if p.per_class is None else p.per_class
             pre = f"{p.pretrained_accuracy:.1%}" if p.pretrained_accuracy is not None else "-"
-            print(f"{n!s:>5} per class ({p.n_labels:>5} labels): scratch {p.scratch_accuracy:.1%}  pre-trained {pre}", flush=True)
+            print(tr("{n!s:>5} per class ({n_labels:>5} labels): scratch {scratch_accuracy:.1%}  pre-trained {pre}").format(n=n, n_labels=p.n_labels, scratch_accuracy=p.scratch_accuracy, pre=pre), flush=True)
 
     if not args.json:
-        print(f"Learning curve on {args.test} ({len(test_texts)} test texts)", flush=True)
+        print(tr("Learning curve on {test} ({n_test_texts} test texts)").format(test=args.test, n_test_texts=len(test_texts)), flush=True)
     result = learning_curve(
         pool,
         test_texts,

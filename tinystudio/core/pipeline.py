@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from tinystudio.i18n import tr
+from tinystudio.i18n import tr, tr_noop
 
 from .calibration import calibrate_model
 from .data import Dataset, load_dataset
@@ -149,9 +149,9 @@ def evaluate_on_file(model: TrainedModel, path: str | Path) -> dict:
     same_file = info.get("fingerprint") is not None and info.get("fingerprint") == data.fingerprint
     if same_file and data.splits.test:
         metrics = score_split(model, data, "test")
-        metrics["scored"] = "test split of the training file"
+        metrics["scored"] = tr_noop("test split of the training file")  # English in --json
     else:
         whole = replace(data, splits=replace(data.splits, test=tuple(range(len(data.texts)))))
         metrics = score_split(model, whole, "test")
-        metrics["scored"] = "whole file"
+        metrics["scored"] = tr_noop("whole file")
     return metrics
