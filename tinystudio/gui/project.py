@@ -19,6 +19,7 @@ from pathlib import Path
 
 from tinystudio.core.errors import TinyStudioError
 from tinystudio.core.fileio import atomic_write_json
+from tinystudio.i18n import tr
 
 FORMAT_NAME = "tinystudio-project"
 FORMAT_VERSION = 1
@@ -84,7 +85,7 @@ def save_project(project: Project, model_dir: str | Path | None = None, copy_dat
             },
         )
     except OSError as exc:
-        raise ProjectError(f"The project could not be saved in '{folder}': {exc.strerror or exc}.", details=str(exc)) from exc
+        raise ProjectError(tr("The project could not be saved in '{folder}': {strerror}.").format(folder=folder, strerror=exc.strerror or exc), details=str(exc)) from exc
     return folder
 
 
@@ -97,13 +98,13 @@ def open_project(folder: str | Path) -> Project:
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
-        raise ProjectError(f"'{folder.name}' is not a TinyStudio project (it has no project.json).") from exc
+        raise ProjectError(tr("'{name}' is not a TinyStudio project (it has no project.json).").format(name=folder.name)) from exc
     except (OSError, ValueError) as exc:
-        raise ProjectError("The project file is damaged and cannot be read.", details=str(exc)) from exc
+        raise ProjectError(tr("The project file is damaged and cannot be read."), details=str(exc)) from exc
     if not isinstance(raw, dict) or raw.get("format") != FORMAT_NAME:
-        raise ProjectError(f"'{folder.name}' is not a TinyStudio project.")
+        raise ProjectError(tr("'{name}' is not a TinyStudio project.").format(name=folder.name))
     if not isinstance(raw.get("format_version"), int) or raw["format_version"] > FORMAT_VERSION:
-        raise ProjectError("This project was saved by a newer TinyStudio. Update TinyStudio to open it.")
+        raise ProjectError(tr("This project was saved by a newer TinyStudio. Update TinyStudio to open it."))
     data_path = raw.get("data_path")
     if isinstance(data_path, str) and data_path and not Path(data_path).is_absolute():
         data_path = str(folder / data_path)

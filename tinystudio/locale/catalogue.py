@@ -48,6 +48,13 @@ def extract(root: Path = PACKAGE) -> tuple[dict[tuple[str, str], Message], list[
         calls = sorted((n for n in ast.walk(tree) if isinstance(n, ast.Call)),
                        key=lambda n: (n.lineno, n.col_offset))
         at_import = _import_time_nodes(tree)
+        called = {c.func.id for c in calls if isinstance(c.func, ast.Name) and c.func.id in FUNCS}
+        for n in ast.walk(tree):  # a local `tr = ...` would hide the function in its scope
+            name = n.id if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store) else (
+                n.arg if isinstance(n, ast.arg) else None)
+            if name in called:
+                problems.append(Problem(f"{rel}:{n.lineno}", f"the name {name!r} is reused for a "
+                                        "variable here; rename the variable"))
         for node in calls:
             name = node.func.id if isinstance(node.func, ast.Name) else (
                 node.func.attr if isinstance(node.func, ast.Attribute) else None)

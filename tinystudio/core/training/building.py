@@ -11,6 +11,8 @@ import numpy as np
 import torch
 from torch import nn
 
+from tinystudio.i18n import tr
+
 from ..errors import ConfigError
 from ..models import ModelConfig, preset_config
 from ..tokenize import TextTokenizer
@@ -28,7 +30,7 @@ def pick_device(requested: str = "auto") -> torch.device:
             return torch.device("mps")
         return torch.device("cpu")
     if requested == "cuda" and not torch.cuda.is_available():
-        raise ConfigError("No CUDA graphics card is available on this computer; use 'cpu'.")
+        raise ConfigError(tr("No CUDA graphics card is available on this computer; use 'cpu'."))
     return torch.device(requested)
 
 

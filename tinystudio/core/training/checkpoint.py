@@ -11,6 +11,8 @@ from pathlib import Path
 import torch
 from safetensors.torch import load_file, save
 
+from tinystudio.i18n import tr
+
 from ..errors import ModelFileError
 from ..fileio import atomic_write_bytes, atomic_write_json
 from .recovery import CHECKPOINT_VERSION
@@ -59,12 +61,12 @@ def read_checkpoint_state(folder: str | Path) -> dict | None:
         state = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise ModelFileError(
-            "The saved checkpoint is damaged; start the training again.",
+            tr("The saved checkpoint is damaged; start the training again."),
             details=str(exc),
             code="checkpoint_invalid",
         ) from exc
     if state.get("version") != CHECKPOINT_VERSION:
-        raise ModelFileError("The checkpoint was written by another TinyStudio version.")
+        raise ModelFileError(tr("The checkpoint was written by another TinyStudio version."))
     return state
 
 
@@ -79,7 +81,7 @@ def load_checkpoint_into(
         moments = load_file(folder / "optimizer.safetensors")
     except Exception as exc:  # safetensors raises its own error types
         raise ModelFileError(
-            "The saved checkpoint is damaged; start the training again.",
+            tr("The saved checkpoint is damaged; start the training again."),
             details=str(exc),
             code="checkpoint_invalid",
         ) from exc

@@ -25,6 +25,8 @@ from collections.abc import Callable
 import torch
 from torch import nn
 
+from tinystudio.i18n import tr
+
 from .events import Notice
 
 PROBE_STEPS = 20  # auto: plain steps timed before deciding
@@ -35,19 +37,19 @@ AUTO_DEVICES = ("cuda",)  # auto compiles only on these (see above for the CPU)
 def unavailable_reason(device: torch.device, task: str, kind: str, distributed: bool) -> str | None:
     """Why compiling can't be used for this run, in words; None when it can."""
     if task != "generate" or kind != "transformer":
-        return "it only speeds up the Transformer language model"
+        return tr("it only speeds up the Transformer language model")
     if getattr(sys, "frozen", False):
-        return "the installed app has no compiler"
+        return tr("the installed app has no compiler")
     if distributed:
-        return "it is not used in data-parallel runs"
+        return tr("it is not used in data-parallel runs")
     if device.type == "cpu":
         if not any(shutil.which(cxx) for cxx in ("g++", "c++", "clang++")):
-            return "no C++ compiler was found on this computer"
+            return tr("no C++ compiler was found on this computer")
     elif device.type == "cuda":
         if importlib.util.find_spec("triton") is None:
-            return "the Triton compiler is not installed"
+            return tr("the Triton compiler is not installed")
     else:
-        return f"it is not supported on {device.type}"
+        return tr("it is not supported on {type}").format(type=device.type)
     return None
 
 
@@ -81,7 +83,7 @@ class StepCompiler:
         if self.mode != "on":
             return
         if self.unavailable:
-            self.emit(Notice("compile", f"Training without compiling: {self.unavailable}.", 0))
+            self.emit(Notice("compile", tr("Training without compiling: {unavailable}.").format(unavailable=self.unavailable), 0))
             return
         self._switch()
 
@@ -106,8 +108,8 @@ class StepCompiler:
         self.emit(
             Notice(
                 "compile",
-                "Compiling the model for faster training (up to a minute the first time; "
-                "the time counts as training time).",
+                tr("Compiling the model for faster training (up to a minute the first time; "
+                "the time counts as training time)."),
                 step,
             )
         )
@@ -120,13 +122,13 @@ class StepCompiler:
             self.emit(
                 Notice(
                     "compile",
-                    f"Compiling the model failed, so training goes on without it ({first_line}).",
+                    tr("Compiling the model failed, so training goes on without it ({first_line}).").format(first_line=first_line),
                     step,
                 )
             )
             return fn(self.module, batch)
         seconds = time.perf_counter() - t0
-        self.emit(Notice("compile", f"The model is compiled ({seconds:.0f} s).", step))
+        self.emit(Notice("compile", tr("The model is compiled ({seconds:.0f} s).").format(seconds=seconds), step))
         return loss
 
     def _switch(self) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields, replace
 
+from tinystudio.i18n import tr
+
 from ..errors import ConfigError
 from ..models.config import KINDS, PRESETS, TASKS
 
@@ -81,37 +83,37 @@ class TrainConfig:
 
     def __post_init__(self) -> None:
         if self.task not in TASKS:
-            raise ConfigError(f"Unknown task {self.task!r}: choose one of {', '.join(TASKS)}.")
+            raise ConfigError(tr("Unknown task {task!r}: choose one of {choices}.").format(task=self.task, choices=', '.join(TASKS)))
         if self.model_kind is not None and self.model_kind not in KINDS:
             raise ConfigError(
-                f"Unknown model kind {self.model_kind!r}: choose one of {', '.join(KINDS)}."
+                tr("Unknown model kind {model_kind!r}: choose one of {choices}.").format(model_kind=self.model_kind, choices=', '.join(KINDS))
             )
         if self.preset is not None and self.preset not in PRESETS:
-            raise ConfigError(f"Unknown preset {self.preset!r}: choose one of {', '.join(PRESETS)}.")
+            raise ConfigError(tr("Unknown preset {preset!r}: choose one of {choices}.").format(preset=self.preset, choices=', '.join(PRESETS)))
         if self.epochs is not None and self.epochs < 1:
-            raise ConfigError("The number of epochs must be at least 1.")
+            raise ConfigError(tr("The number of epochs must be at least 1."))
         if self.max_time is not None and self.max_time <= 0:
-            raise ConfigError("The time budget must be more than 0 seconds.")
+            raise ConfigError(tr("The time budget must be more than 0 seconds."))
         if self.batch_size is not None and self.batch_size < 1:
-            raise ConfigError("The batch size must be at least 1.")
+            raise ConfigError(tr("The batch size must be at least 1."))
         from ..augment import METHODS
 
         unknown = [a for a in self.augment if a not in METHODS]
         if unknown:
             raise ConfigError(
-                f"Unknown augmentation {', '.join(unknown)}: choose from {', '.join(METHODS)}."
+                tr("Unknown augmentation {names}: choose from {choices}.").format(names=', '.join(unknown), choices=", ".join(METHODS))
             )
         if self.compile not in COMPILE_MODES:
-            raise ConfigError(f"Unknown compile setting {self.compile!r}: choose auto, on or off.")
+            raise ConfigError(tr("Unknown compile setting {compile!r}: choose auto, on or off.").format(compile=self.compile))
         if self.lr is not None and not (0 < self.lr < 10):
-            raise ConfigError("The learning rate must be a small positive number such as 0.001.")
+            raise ConfigError(tr("The learning rate must be a small positive number such as 0.001."))
 
     def resolved(self) -> TrainConfig:
         """A copy with every ``None`` replaced by the default for this task and model kind."""
         kind = self.model_kind or DEFAULT_KIND[self.task]
         if self.task == "generate" and kind == "fasttext":
             raise ConfigError(
-                "The fastText model can only classify; pick 'transformer' or 'lstm' to generate text."
+                tr("The fastText model can only classify; pick 'transformer' or 'lstm' to generate text.")
             )
         preset = self.preset or DEFAULT_PRESET[(self.task, kind)]
         return replace(

@@ -15,6 +15,8 @@ from pathlib import Path
 import torch
 from torch import nn
 
+from tinystudio.i18n import tr
+
 from ..errors import ConfigError
 from ..inference import TrainedModel
 from ..models import ModelConfig, build_model, count_params
@@ -95,7 +97,7 @@ def train(
         config = replace(config, model_kind=init_model.config.kind)
     cfg = config.resolved()
     if cfg.task != data.task:
-        raise ConfigError(f"The data was prepared for {data.task!r}, not {cfg.task!r}.")
+        raise ConfigError(tr("The data was prepared for {data_task!r}, not {task!r}.").format(data_task=data.task, task=cfg.task))
     control = control or RunControl()
     history: list[dict] = []
 
@@ -139,8 +141,7 @@ def train(
         emit(
             Notice(
                 "initialised",
-                f"Started from the weights of an earlier model ({len(copied)} of "
-                f"{len(module.state_dict())} weight tensors reused).",
+                tr("Started from the weights of an earlier model ({n_copied} of {n_items} weight tensors reused).").format(n_copied=len(copied), n_items=len(module.state_dict())),
                 0,
             )
         )
@@ -157,7 +158,7 @@ def train(
         load_checkpoint_into(checkpoint_dir, module, optimizer, ckpt_state)
         start_step = int(ckpt_state["step"])
         elapsed_before = float(ckpt_state["elapsed"])
-        emit(Notice("resumed", f"Resumed from the checkpoint at step {start_step}.", start_step))
+        emit(Notice("resumed", tr("Resumed from the checkpoint at step {start_step}.").format(start_step=start_step), start_step))
 
     emit(
         TrainStarted(
@@ -182,7 +183,7 @@ def train(
     last_val_loss, last_train_loss, rising = None, None, 0
     overfit_warned = False
     evals_since_best = 0
-    stop_reason, message = "completed", "Training finished."
+    stop_reason, message = "completed", tr("Training finished.")
     loss_sum, loss_n, items = torch.zeros((), device=device), 0, 0
     train_loss_window: list[float] = []
     step = start_step
@@ -243,9 +244,9 @@ def train(
             emit(
                 Notice(
                     "overfitting",
-                    "The model is starting to memorise the training examples: its error on "
+                    tr("The model is starting to memorise the training examples: its error on "
                     "the validation examples is rising while its training error falls. The "
-                    "best model so far is kept and will be restored at the end.",
+                    "best model so far is kept and will be restored at the end."),
                     step,
                 )
             )
@@ -272,18 +273,18 @@ def train(
         if diverged:
             stop_reason = "diverged"
             message = (
-                "Training went wrong: the error became infinite (the learning rate is "
-                "probably too high). The last good model was kept; try a smaller learning rate."
+                tr("Training went wrong: the error became infinite (the learning rate is "
+                "probably too high). The last good model was kept; try a smaller learning rate.")
             )
             emit(Notice("diverged", message, step))
             break
         if stop:
-            stop_reason, message = "cancelled", "Training was stopped; the best model so far was kept."
+            stop_reason, message = "cancelled", tr("Training was stopped; the best model so far was kept.")
             break
         if step >= total_steps:
             break
         if time_up:
-            stop_reason, message = "time_up", "The time budget is used up; the best model so far was kept."
+            stop_reason, message = "time_up", tr("The time budget is used up; the best model so far was kept.")
             break
         for group in optimizer.param_groups:
             group["lr"] = cfg.lr * lr_factor(progress, cfg.warmup_fraction)
@@ -331,8 +332,7 @@ def train(
             if cfg.patience and evals_since_best >= cfg.patience:
                 stop_reason = "early_stop"
                 message = (
-                    f"Stopped early: the validation score has not improved for {cfg.patience} "
-                    f"checks. The best model (step {best['step']}) was kept."
+                    tr("Stopped early: the validation score has not improved for {patience} checks. The best model (step {step}) was kept.").format(patience=cfg.patience, step=best['step'])
                 )
                 emit(Notice("early_stop", message, step))
                 break
@@ -341,7 +341,7 @@ def train(
             last_sample = time.perf_counter()
         if dist.is_main and checkpoint_dir and cfg.checkpoint_every and now - last_ckpt >= cfg.checkpoint_every:
             _write_checkpoint(checkpoint_dir, module, optimizer, tokenizer, model_cfg, data, step, elapsed_now(), cfg)
-            emit(Notice("checkpoint", f"Checkpoint saved at step {step}.", step))
+            emit(Notice("checkpoint", tr("Checkpoint saved at step {step}.").format(step=step), step))
             last_ckpt = time.perf_counter()
 
     if stop_reason != "diverged" and step > best["step"] and step != evaluated_at:

@@ -8,6 +8,8 @@ import random
 import torch
 from torch import nn
 
+from tinystudio import i18n
+
 from ..augment import encode_augmented
 from ..errors import TrainingError
 from ..tokenize import TextTokenizer
@@ -52,8 +54,7 @@ class TaskData:
             val_stream = token_stream(tokenizer, self.val_texts)
             if len(self.train_stream) < cfg.max_len + 2 or len(val_stream) < 2:
                 raise TrainingError(
-                    "There is too little text to train a language model: it needs at least a "
-                    f"few thousand characters (this file gives {len(self.train_stream)} tokens).",
+                    i18n.tr("There is too little text to train a language model: it needs at least a few thousand characters (this file gives {n_train_stream} tokens).").format(n_train_stream=len(self.train_stream)),
                     code="too_little_text",
                 )
             self.val_x, self.val_y = sequential_windows(val_stream, cfg.max_len, MAX_EVAL_WINDOWS)
