@@ -21,6 +21,7 @@ from PySide6.QtCore import QSettings, QStandardPaths, Qt, QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QVBoxLayout, QWidget
 
+from tinystudio.i18n import tr
 from tinystudio.resources import sample_path
 
 from . import help_texts, jobs, worker
@@ -47,7 +48,7 @@ def _optional_panel(module: str, name: str):
 
 def _placeholder() -> QWidget:
     w = QWidget()
-    label = QLabel("Compression (in a later version)")
+    label = QLabel(tr("Compression (in a later version)"))
     label.setAlignment(Qt.AlignmentFlag.AlignCenter)
     QVBoxLayout(w).addWidget(label)
     return w
@@ -81,12 +82,12 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         for panel, name, tip in (
-            (self.data_panel, "1 · Data", "Open your file and check it"),
-            (self.train_panel, "2 · Train", "Teach a model with your data"),
-            (self.evaluate_panel, "3 · Evaluate", "See how good the model is on texts it never saw"),
-            (self.try_panel, "4 · Try it", "Type a text and see what the model does"),
-            (self.compress_panel or _placeholder(), "5 · Compress", help_texts.tip("quantization")),
-            (self.export_panel or _placeholder(), "6 · Export", "Save the model to use it elsewhere"),
+            (self.data_panel, tr("1 · Data"), tr("Open your file and check it")),
+            (self.train_panel, tr("2 · Train"), tr("Teach a model with your data")),
+            (self.evaluate_panel, tr("3 · Evaluate"), tr("See how good the model is on texts it never saw")),
+            (self.try_panel, tr("4 · Try it"), tr("Type a text and see what the model does")),
+            (self.compress_panel or _placeholder(), tr("5 · Compress"), help_texts.tip("quantization")),
+            (self.export_panel or _placeholder(), tr("6 · Export"), tr("Save the model to use it elsewhere")),
         ):
             self.tabs.setTabToolTip(self.tabs.addTab(panel, name), tip)
         self.hint = QLabel()
@@ -104,12 +105,12 @@ class MainWindow(QMainWindow):
         self.actions: dict[str, QAction] = build_menus(self)
         self.data_panel.open_requested.connect(self.actions["open"].trigger)
         self.data_panel.data_ready.connect(self._on_data_ready)
-        self.data_panel.load_failed.connect(lambda m, d: self.show_error("The file cannot be opened", m, d))
+        self.data_panel.load_failed.connect(lambda m, d: self.show_error(tr("The file cannot be opened"), m, d))
         self.data_panel.loading.connect(lambda _p: self._update_steps())
         self.train_panel.training_finished.connect(self._on_trained)
-        self.train_panel.training_failed.connect(lambda m, d: self.show_error("Training failed", m, d))
+        self.train_panel.training_failed.connect(lambda m, d: self.show_error(tr("Training failed"), m, d))
         self.train_panel.running_changed.connect(lambda _r: self._update_steps())
-        self.try_panel.failed.connect(lambda m, d: self.show_error("The model could not answer", m, d))
+        self.try_panel.failed.connect(lambda m, d: self.show_error(tr("The model could not answer"), m, d))
         self._restore_settings()
         self._update_steps()
         self.resume_offer: dict | None = None  # the interrupted run being resumed, if any
@@ -131,7 +132,7 @@ class MainWindow(QMainWindow):
     def open_data(self, path: str | Path, task: str | None = None, text_col=None, label_col=None) -> bool:
         """Open a data file (asks first if training is running). False if the user said no."""
         if self.training:
-            if not self.confirm("Training is running", "Stop training and open another file? The best model so far is kept."):
+            if not self.confirm(tr("Training is running"), tr("Stop training and open another file? The best model so far is kept.")):
                 return False
             self.train_panel.stop()
         self._add_recent(str(path))
@@ -145,10 +146,10 @@ class MainWindow(QMainWindow):
 
     def open_model(self, model_dir: str | Path) -> None:
         """Open a saved model folder in the background (plots, scores, Try it)."""
-        self.statusBar().showMessage(f"Opening the model {Path(model_dir).name}…")
+        self.statusBar().showMessage(tr("Opening the model {name}…").format(name=Path(model_dir).name))
         h = worker.start("open-model", jobs.load_model_folder, str(model_dir), parent=self)
         h.finished.connect(self._on_model_opened)
-        h.failed.connect(lambda m, d: self.show_error("The model cannot be opened", m, d))
+        h.failed.connect(lambda m, d: self.show_error(tr("The model cannot be opened"), m, d))
 
     def _on_model_opened(self, res: dict) -> None:
         model = res["model"]
@@ -159,7 +160,7 @@ class MainWindow(QMainWindow):
             self._evaluate_when_data = True
         else:
             self._evaluate_with_data()
-        self.statusBar().showMessage("Model opened.", 5000)
+        self.statusBar().showMessage(tr("Model opened."), 5000)
 
     def _evaluate_with_data(self) -> None:
         self._evaluate_when_data = False
@@ -169,7 +170,7 @@ class MainWindow(QMainWindow):
         model = self.model
         h = worker.start("evaluate", jobs.evaluate_model, model, ds, parent=self)
         h.finished.connect(lambda res: self._on_evaluated(model, ds, res))
-        h.failed.connect(lambda m, d: self.show_error("The model could not be scored", m, d))
+        h.failed.connect(lambda m, d: self.show_error(tr("The model could not be scored"), m, d))
 
     def _on_evaluated(self, model, ds, res: dict) -> None:
         if model is self.model and res.get("metrics"):
@@ -195,7 +196,7 @@ class MainWindow(QMainWindow):
         if self.model_dir and project.has_model:
             self.model_dir = str(project.model_dir)
         self._add_recent(str(saved))
-        self.statusBar().showMessage(f"Project saved in {saved}", 5000)
+        self.statusBar().showMessage(tr("Project saved in {saved}").format(saved=saved), 5000)
         self.setWindowTitle(f"TinyStudio — {saved.name}")
         return saved
 
@@ -203,7 +204,7 @@ class MainWindow(QMainWindow):
         try:
             project = open_project(folder)
         except ProjectError as exc:
-            self.show_error("The project cannot be opened", exc.message, exc.details)
+            self.show_error(tr("The project cannot be opened"), exc.message, exc.details)
             return
         self.project = project
         self.setWindowTitle(f"TinyStudio — {project.folder.name}")
@@ -211,7 +212,7 @@ class MainWindow(QMainWindow):
         if project.data_path and Path(project.data_path).is_file():
             self.open_data(project.data_path, project.task, project.text_column, project.label_column)
         elif project.data_path:
-            self.show_error("The project's data file is missing", f"TinyStudio cannot find {project.data_path}.", "")
+            self.show_error(tr("The project's data file is missing"), tr("TinyStudio cannot find {data_path}.").format(data_path=project.data_path), "")
         if project.has_model:
             self.open_model(project.model_dir)
         self._add_recent(str(project.folder))
@@ -236,9 +237,9 @@ class MainWindow(QMainWindow):
 
     def _on_trained(self, res: dict) -> None:
         model = res["model"]
-        self._use_model(model, res["model_dir"], res["dataset"], "just trained")
+        self._use_model(model, res["model_dir"], res["dataset"], tr("just trained"))
         self.evaluate_panel.set_results(model.task, res["metrics"], res["examples"])
-        self.statusBar().showMessage(f"Model saved in {res['model_dir']}", 8000)
+        self.statusBar().showMessage(tr("Model saved in {model_dir}").format(model_dir=res['model_dir']), 8000)
         if self._closing:
             QTimer.singleShot(0, self.close)
 
@@ -261,17 +262,17 @@ class MainWindow(QMainWindow):
         self.tabs.setTabEnabled(COMPRESS, has_model and self.compress_panel is not None)
         self.tabs.setTabEnabled(EXPORT, has_model and self.export_panel is not None)
         if self.data_panel.busy:
-            text = "Reading your file…"
+            text = tr("Reading your file…")
         elif self.training:
-            text = "Training… you can look at your data or switch tabs meanwhile."
+            text = tr("Training… you can look at your data or switch tabs meanwhile.")
         elif has_model:
-            text = "Next: see how good the model is in 3 · Evaluate, then type your own text in 4 · Try it."
+            text = tr("Next: see how good the model is in 3 · Evaluate, then type your own text in 4 · Try it.")
         elif can_train:
-            text = "Next: go to 2 · Train and press Start."
+            text = tr("Next: go to 2 · Train and press Start.")
         elif self.data_panel.result is not None:
-            text = "Next: fix the problem shown in red (or choose other columns) before training."
+            text = tr("Next: fix the problem shown in red (or choose other columns) before training.")
         else:
-            text = "Next: open a CSV file (File ▸ Open, or drop it on this window)."
+            text = tr("Next: open a CSV file (File ▸ Open, or drop it on this window).")
         self.hint.setText(text)
         start = self.actions.get("start")
         if start is not None:
@@ -299,11 +300,9 @@ class MainWindow(QMainWindow):
         data = run["data"]
         minutes = run["elapsed"] / 60
         question = (
-            f"A training run on {Path(data['path']).name} did not finish: TinyStudio was closed "
-            f"unexpectedly after {minutes:.1f} minutes (step {run['step']}). Continue it where it "
-            "stopped? If you say No, it is set aside and not offered again."
+            tr("A training run on {file} did not finish: TinyStudio was closed unexpectedly after {minutes:.1f} minutes (step {step}). Continue it where it stopped? If you say No, it is set aside and not offered again.").format(file=Path(data['path']).name, minutes=minutes, step=run['step'])
         )
-        if not self.confirm("Continue unfinished training?", question):
+        if not self.confirm(tr("Continue unfinished training?"), question):
             from tinystudio.core.training.recovery import set_aside
 
             set_aside(run["folder"])
@@ -321,7 +320,7 @@ class MainWindow(QMainWindow):
         self.resume_offer = None
         if run is not None and self.train_panel.resume_training(run):
             self.show_tab(TRAIN)
-            self.statusBar().showMessage(f"Continuing the interrupted run from step {run['step']}…", 8000)
+            self.statusBar().showMessage(tr("Continuing the interrupted run from step {step}…").format(step=run['step']), 8000)
 
     def show_learning_curve(self):
         """Open the learning-curve window for the current classify data (returns it, for tests)."""
@@ -330,9 +329,9 @@ class MainWindow(QMainWindow):
         dataset = self.data_panel.dataset
         if dataset is None or dataset.task != "classify":
             self.show_error(
-                "No labelled data",
-                "Open a file with texts and labels first (task: sort texts into groups); the "
-                "learning curve shows how accuracy grows with the number of labelled rows.",
+                tr("No labelled data"),
+                tr("Open a file with texts and labels first (task: sort texts into groups); the "
+                "learning curve shows how accuracy grows with the number of labelled rows."),
             )
             return None
         dialog = CurveDialog(dataset, self)
@@ -387,8 +386,8 @@ class MainWindow(QMainWindow):
             return
 
     def closeEvent(self, event) -> None:
-        question = "Stop training and quit? The best model so far is saved."
-        if self.training and not self._closing and not self.confirm("Training is running", question):
+        question = tr("Stop training and quit? The best model so far is saved.")
+        if self.training and not self._closing and not self.confirm(tr("Training is running"), question):
             event.ignore()
             return
         if worker.active_handles():
@@ -398,8 +397,8 @@ class MainWindow(QMainWindow):
             self.data_panel.shutdown()
             self.try_panel.shutdown()
             worker.stop_all(wait_ms=0)
-            self.statusBar().showMessage("Stopping… saving the best model so far.")
-            self.hint.setText("Stopping before closing…")
+            self.statusBar().showMessage(tr("Stopping… saving the best model so far."))
+            self.hint.setText(tr("Stopping before closing…"))
             QTimer.singleShot(50, self.close)
             event.ignore()
             return
