@@ -21,6 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tinystudio.i18n import tr
+
 from . import help_texts
 
 MAX_LISTED = 500  # examples listed for one confusion-matrix cell
@@ -43,13 +45,13 @@ class EvaluatePanel(QWidget):
         super().__init__(parent)
         self.metrics: dict = {}
         self._examples: dict = {}
-        self.headline = QLabel("Train a model (or open one) to see how well it does.")
+        self.headline = QLabel(tr("Train a model (or open one) to see how well it does."))
         self.headline.setWordWrap(True)
         self.headline.setTextFormat(Qt.TextFormat.RichText)
         self.headline.setToolTip(help_texts.tip("test"))
 
         self.per_class = QTableWidget(0, 4)
-        self.per_class.setHorizontalHeaderLabels(["Precision", "Recall", "F1", "Examples"])
+        self.per_class.setHorizontalHeaderLabels([tr("Precision"), tr("Recall"), "F1", tr("Examples")])
         for col, key in enumerate(("precision", "recall", "f1", "support")):
             self.per_class.horizontalHeaderItem(col).setToolTip(help_texts.tip(key))
         self.per_class.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
@@ -61,9 +63,9 @@ class EvaluatePanel(QWidget):
         self.confusion.cellClicked.connect(self.show_cell)
         self.confusion.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
 
-        self.examples_title = QLabel("The model's most confident mistakes")
+        self.examples_title = QLabel(tr("The model's most confident mistakes"))
         self.examples = QTableWidget(0, 4)
-        self.examples.setHorizontalHeaderLabels(["Text", "Right answer", "Model said", "Sure"])
+        self.examples.setHorizontalHeaderLabels([tr("Text"), tr("Right answer"), tr("Model said"), tr("Sure")])
         self.examples.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.examples.setWordWrap(True)
         self.examples.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -73,10 +75,10 @@ class EvaluatePanel(QWidget):
 
         self.classify_view = QSplitter(Qt.Orientation.Vertical)
         upper = QSplitter(Qt.Orientation.Horizontal)
-        box = QGroupBox("Per label")
+        box = QGroupBox(tr("Per label"))
         QVBoxLayout(box).addWidget(self.per_class)
         upper.addWidget(box)
-        box = QGroupBox("Confusion matrix: rows = right answer, columns = model said (click a cell)")
+        box = QGroupBox(tr("Confusion matrix: rows = right answer, columns = model said (click a cell)"))
         QVBoxLayout(box).addWidget(self.confusion)
         upper.addWidget(box)
         self.classify_view.addWidget(upper)
@@ -87,7 +89,7 @@ class EvaluatePanel(QWidget):
         ll.addWidget(self.examples)
         self.classify_view.addWidget(lower)
 
-        self.generate_view = QGroupBox("Texts the model wrote, starting from the beginning of test texts")
+        self.generate_view = QGroupBox(tr("Texts the model wrote, starting from the beginning of test texts"))
         QVBoxLayout(self.generate_view).addWidget(self.samples)
 
         lay = QVBoxLayout(self)
@@ -101,7 +103,7 @@ class EvaluatePanel(QWidget):
     # -- filling --------------------------------------------------------------------------
     def clear(self) -> None:
         self.metrics, self._examples = {}, {}
-        self.headline.setText("Train a model (or open one) to see how well it does.")
+        self.headline.setText(tr("Train a model (or open one) to see how well it does."))
         self.per_class.setRowCount(0)
         self.confusion.setRowCount(0)
         self.confusion.setColumnCount(0)
@@ -113,7 +115,7 @@ class EvaluatePanel(QWidget):
         self.classify_view.setVisible(task == "classify")
         self.generate_view.setVisible(task == "generate")
         if not self.metrics:
-            self.headline.setText("No test scores for this model: open its data file to score it.")
+            self.headline.setText(tr("No test scores for this model: open its data file to score it."))
             return
         if task == "classify":
             self._show_classify()
@@ -124,10 +126,7 @@ class EvaluatePanel(QWidget):
         m = self.metrics
         n = m.get("n", 0)
         self.headline.setText(
-            f"<span style='font-size:16pt'>Accuracy <b>{m['accuracy']:.1%}</b> · "
-            f"Macro-F1 <b>{m['macro_f1']:.2f}</b></span><br>"
-            f"On {n:,} test texts the model never saw while training. "
-            f"<span title='{html.escape(help_texts.TERMS['macro_f1'][1])}'>Macro-F1</span> treats every label as equally important."
+            tr("<span style='font-size:16pt'>Accuracy <b>{accuracy:.1%}</b> · Macro-F1 <b>{macro_f1:.2f}</b></span><br>On {n:,} test texts the model never saw while training. <span title='{explanation}'>Macro-F1</span> treats every label as equally important.").format(accuracy=m['accuracy'], macro_f1=m['macro_f1'], n=n, explanation=html.escape(tr(help_texts.TERMS['macro_f1'][1])))
         )
         labels = m.get("labels", [])
         self.per_class.setSortingEnabled(False)
@@ -152,7 +151,7 @@ class EvaluatePanel(QWidget):
             for j in range(k):
                 v = cm[i][j] if i < len(cm) and j < len(cm[i]) else 0
                 share = v / row_total
-                it = _item(str(v), f"{v} '{labels[i]}' texts were labelled '{labels[j]}' ({share:.0%})")
+                it = _item(str(v), tr("{v} '{true}' texts were labelled '{pred}' ({share:.0%})").format(v=v, true=labels[i], pred=labels[j], share=share))
                 it.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
                 # Heat: green on the diagonal (right answers), red off it (mix-ups).
                 base = QColor("#16a34a") if i == j else QColor("#dc2626")
@@ -163,7 +162,7 @@ class EvaluatePanel(QWidget):
     def _show_mistakes(self) -> None:
         mistakes = self.metrics.get("worst_mistakes", [])
         self.examples_title.setText(
-            f"The model's most confident mistakes ({len(mistakes)}) — click a cell of the matrix to see its texts"
+            tr("The model's most confident mistakes ({n_mistakes}) — click a cell of the matrix to see its texts").format(n_mistakes=len(mistakes))
         )
         self._fill_examples(mistakes)
 
@@ -174,8 +173,11 @@ class EvaluatePanel(QWidget):
             return
         true, pred = labels[i], labels[j]
         rows = [p for p in self._examples.get("predictions", []) if p["true"] == true and p["predicted"] == pred]
-        kind = "right answers" if i == j else "mix-ups"
-        self.examples_title.setText(f"'{true}' texts the model called '{pred}' ({len(rows)} {kind})")
+        if i == j:
+            title = tr("'{true}' texts the model called '{pred}' ({n} right answers)")
+        else:
+            title = tr("'{true}' texts the model called '{pred}' ({n} mix-ups)")
+        self.examples_title.setText(title.format(true=true, pred=pred, n=len(rows)))
         self._fill_examples(sorted(rows, key=lambda p: -p["confidence"])[:MAX_LISTED])
         self.cell_selected.emit(true, pred)
 
@@ -192,10 +194,7 @@ class EvaluatePanel(QWidget):
         m = self.metrics
         loss = m.get("val_loss", math.nan)
         self.headline.setText(
-            f"<span style='font-size:16pt'>Bits per character <b>{m.get('bits_per_char', math.nan):.2f}</b> · "
-            f"Perplexity <b>{m.get('perplexity', math.nan):.1f}</b> · Loss <b>{loss:.3f}</b></span><br>"
-            f"On {m.get('chars', 0):,} characters of test text the model never saw. Lower is better for all three: "
-            f"{html.escape(help_texts.TERMS['bits_per_char'][1])}"
+            tr("<span style='font-size:16pt'>Bits per character <b>{bits_per_char:.2f}</b> · Perplexity <b>{perplexity:.1f}</b> · Loss <b>{loss:.3f}</b></span><br>On {chars:,} characters of test text the model never saw. Lower is better for all three: {explanation}").format(bits_per_char=m.get('bits_per_char', math.nan), perplexity=m.get('perplexity', math.nan), loss=loss, chars=m.get('chars', 0), explanation=html.escape(tr(help_texts.TERMS['bits_per_char'][1])))
         )
         self.headline.setToolTip(help_texts.tip("bits_per_char") + "<br>" + help_texts.tip("perplexity"))
         self.samples.clear()

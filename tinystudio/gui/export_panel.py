@@ -20,13 +20,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tinystudio.i18n import tr, tr_noop
+
 from . import worker
 
 FORMATS = [
-    ("onnx", "ONNX (runs with ONNX Runtime on phones, servers, other languages)"),
-    ("onnx-int8", "ONNX int8 (about 4× smaller; answers checked against the original)"),
-    ("safetensors", "TinyStudio model folder (full precision)"),
-    ("safetensors-fp16", "TinyStudio model folder, 16-bit (half the size)"),
+    ("onnx", tr_noop("ONNX (runs with ONNX Runtime on phones, servers, other languages)")),
+    ("onnx-int8", tr_noop("ONNX int8 (about 4× smaller; answers checked against the original)")),
+    ("safetensors", tr_noop("TinyStudio model folder (full precision)")),
+    ("safetensors-fp16", tr_noop("TinyStudio model folder, 16-bit (half the size)")),
 ]
 
 
@@ -50,21 +52,21 @@ class ExportPanel(QWidget):
         self.result = None
         self.format = QComboBox()
         for key, text in FORMATS:
-            self.format.addItem(text, key)
+            self.format.addItem(tr(text), key)
         self.out_path = QLineEdit()
-        self.out_path.setPlaceholderText("A new folder for the export")
-        browse = QPushButton("Choose…")
+        self.out_path.setPlaceholderText(tr("A new folder for the export"))
+        browse = QPushButton(tr("Choose…"))
         browse.clicked.connect(self._choose_folder)
         out_row = QHBoxLayout()
         out_row.addWidget(self.out_path, 1)
         out_row.addWidget(browse)
-        self.export_button = QPushButton("Export and check")
+        self.export_button = QPushButton(tr("Export and check"))
         self.export_button.clicked.connect(self.export)
-        self.status = QLabel("Open or train a model first.")
+        self.status = QLabel(tr("Open or train a model first."))
         self.status.setWordWrap(True)
         form = QFormLayout()
-        form.addRow("Format:", self.format)
-        form.addRow("Save to:", out_row)
+        form.addRow(tr("Format:"), self.format)
+        form.addRow(tr("Save to:"), out_row)
         lay = QVBoxLayout(self)
         lay.addLayout(form)
         lay.addWidget(self.export_button)
@@ -77,7 +79,7 @@ class ExportPanel(QWidget):
         self.dataset = dataset
         if self.model_dir and not self.out_path.text():
             self.out_path.setText(str(Path(self.model_dir).with_name(Path(self.model_dir).name + "-export")))
-        self.status.setText("Choose a format and press Export." if model_dir else "Open or train a model first.")
+        self.status.setText(tr("Choose a format and press Export.") if model_dir else tr("Open or train a model first."))
         self._update()
 
     @property
@@ -89,13 +91,13 @@ class ExportPanel(QWidget):
         if self.running or not self.model_dir:
             return
         if not out:
-            self.status.setText("Choose where to save the export first.")
+            self.status.setText(tr("Choose where to save the export first."))
             return
         texts = None
         if self.dataset is not None:
             idx = list(self.dataset.splits.test) or list(range(len(self.dataset.texts)))
             texts = [self.dataset.texts[i] for i in idx]
-        self.status.setText("Exporting…")
+        self.status.setText(tr("Exporting…"))
         self.handle = worker.start("export", run_export, self.model_dir, self.format.currentData(), out, texts)
         self.handle.progress.connect(lambda msg: self.status.setText(str(msg)))
         self.handle.finished.connect(self._on_finished)
@@ -106,12 +108,10 @@ class ExportPanel(QWidget):
         self.handle = None
         self.result = result
         diff = "" if result.tolerance is None else (
-            f", largest difference {result.max_abs_diff:.1e} (allowed {result.tolerance:g})"
+            tr(", largest difference {max_abs_diff:.1e} (allowed {tolerance:g})").format(max_abs_diff=result.max_abs_diff, tolerance=result.tolerance)
         )
         self.status.setText(
-            f"✔ Saved in {result.path} ({result.size_bytes / 1e6:.2f} MB). Checked on "
-            f"{result.n_checked} held-out texts: {result.agreement:.1%} same answers as the "
-            f"original{diff}. USAGE.md beside it shows how to use it."
+            tr("✔ Saved in {path} ({megabytes:.2f} MB). Checked on {n_checked} held-out texts: {agreement:.1%} same answers as the original{diff}. USAGE.md beside it shows how to use it.").format(path=result.path, megabytes=result.size_bytes / 1e6, n_checked=result.n_checked, agreement=result.agreement, diff=diff)
         )
         self._update()
         self.finished.emit(result)
@@ -126,6 +126,6 @@ class ExportPanel(QWidget):
         self.export_button.setEnabled(self.model_dir is not None and not self.running)
 
     def _choose_folder(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Name of the new export folder", self.out_path.text())
+        path, _ = QFileDialog.getSaveFileName(self, tr("Name of the new export folder"), self.out_path.text())
         if path:
             self.out_path.setText(path)

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from tinystudio.core.calibration import confidence_level
+from tinystudio.i18n import tr, tr_noop
 
 from . import help_texts, jobs, worker
 from .icons import icon
@@ -33,10 +34,10 @@ MAX_BARS = 12  # labels shown with a probability bar
 
 # How much to trust one answer, from core.calibration.confidence_level.
 LEVEL_WORDS = {
-    "very_sure": "very sure",
-    "fairly_sure": "fairly sure",
-    "unsure": "unsure",
-    "guessing": "a guess",
+    "very_sure": tr_noop("very sure"),
+    "fairly_sure": tr_noop("fairly sure"),
+    "unsure": tr_noop("unsure"),
+    "guessing": tr_noop("a guess"),
 }
 
 
@@ -56,19 +57,18 @@ def confidence_text(model, probability: float) -> tuple[str, str]:
     answers on validation texts); an uncalibrated model's number is shown as what it is.
     """
     share = _right_share(model)
-    overall = f" Overall it is right on {share:.0%} of the test texts." if share is not None else ""
+    overall = tr(" Overall it is right on {share:.0%} of the test texts.").format(share=share) if share is not None else ""
     level = confidence_level(probability, bool(getattr(model, "calibrated", False)))
     if level == "unchecked":
         return (
-            f"model's score {probability:.0%}, not checked against known answers",
-            "This model was saved without a confidence check, so its score is not a measured "
-            "chance of being right." + overall,
+            tr("model's score {probability:.0%}, not checked against known answers").format(probability=probability),
+            tr("This model was saved without a confidence check, so its score is not a measured "
+            "chance of being right.") + overall,
         )
     cal = model.calibration
     return (
-        f"{LEVEL_WORDS[level]}: {probability:.0%}",
-        f"Checked on {cal.get('n', 0):,} texts with known answers that the model never trained on: "
-        f"when it gives an answer {probability:.0%}, it is right about that often." + overall,
+        tr("{level}: {probability:.0%}").format(level=tr(LEVEL_WORDS[level]), probability=probability),
+        tr("Checked on {n:,} texts with known answers that the model never trained on: when it gives an answer {probability:.0%}, it is right about that often.").format(n=cal.get('n', 0), probability=probability) + overall,
     )
 
 
@@ -83,24 +83,24 @@ class TryPanel(QWidget):
         self._predict_handle: worker.TaskHandle | None = None
         self._predict_again = False
         self.gen_handle: worker.TaskHandle | None = None
-        self.model_label = QLabel("No model yet: train one in the Train tab, or open a saved model (File ▸ Open model…).")
+        self.model_label = QLabel(tr("No model yet: train one in the Train tab, or open a saved model (File ▸ Open model…)."))
         self.model_label.setWordWrap(True)
 
         # Classify
         self.input = QPlainTextEdit()
-        self.input.setPlaceholderText("Type or paste a text here; the model's answer updates as you type.")
+        self.input.setPlaceholderText(tr("Type or paste a text here; the model's answer updates as you type."))
         self.input.setMaximumHeight(120)
         self._debounce = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
         self._debounce.timeout.connect(self._predict)
         self.input.textChanged.connect(self._debounce.start)
         self.answer = QLabel()
         self.answer.setTextFormat(Qt.TextFormat.RichText)
-        self.bars_box = QGroupBox("How sure the model is about each label")
+        self.bars_box = QGroupBox(tr("How sure the model is about each label"))
         self.bars = QGridLayout(self.bars_box)
         self.bars.setColumnStretch(1, 1)
         classify = QWidget()
         cl = QVBoxLayout(classify)
-        cl.addWidget(QLabel("Your text:"))
+        cl.addWidget(QLabel(tr("Your text:")))
         cl.addWidget(self.input)
         cl.addWidget(self.answer)
         cl.addWidget(self.bars_box)
@@ -108,27 +108,27 @@ class TryPanel(QWidget):
 
         # Generate
         self.prompt = QPlainTextEdit()
-        self.prompt.setPlaceholderText("Write the beginning of a text; the model continues it.")
+        self.prompt.setPlaceholderText(tr("Write the beginning of a text; the model continues it."))
         self.prompt.setMaximumHeight(90)
         self.temperature = QDoubleSpinBox(minimum=0.0, maximum=2.0, singleStep=0.1, value=0.8)
-        self.top_k = QSpinBox(minimum=0, maximum=1000, value=40, specialValueText="no limit")
+        self.top_k = QSpinBox(minimum=0, maximum=1000, value=40, specialValueText=tr("no limit"))
         self.length = QSpinBox(minimum=1, maximum=2000, value=300, suffix=" tokens")
-        self.generate_button = QPushButton(icon(self, "play"), "Write")
-        self.generate_button.setToolTip("Continue the text (Ctrl+Enter in this tab)")
-        self.stop_button = QPushButton(icon(self, "stop"), "Stop")
+        self.generate_button = QPushButton(icon(self, "play"), tr("Write"))
+        self.generate_button.setToolTip(tr("Continue the text (Ctrl+Enter in this tab)"))
+        self.stop_button = QPushButton(icon(self, "stop"), tr("Stop"))
         self.generate_button.clicked.connect(self.start_generation)
         self.stop_button.clicked.connect(self.stop_generation)
         self.output = QPlainTextEdit()
         self.output.setReadOnly(True)
         controls = QFormLayout()
-        for label, w, key in (("Temperature", self.temperature, "temperature"), ("Top-k", self.top_k, "top_k"), ("Length", self.length, "length")):
+        for label, w, key in ((tr("Temperature"), self.temperature, "temperature"), (tr("Top-k"), self.top_k, "top_k"), (tr("Length"), self.length, "length")):
             w.setToolTip(help_texts.tip(key))
             lab = QLabel(label)
             lab.setToolTip(help_texts.tip(key))
             controls.addRow(lab, w)
         generate = QWidget()
         gl = QVBoxLayout(generate)
-        gl.addWidget(QLabel("Beginning:"))
+        gl.addWidget(QLabel(tr("Beginning:")))
         gl.addWidget(self.prompt)
         row = QHBoxLayout()
         row.addLayout(controls)
@@ -138,7 +138,7 @@ class TryPanel(QWidget):
         buttons.addWidget(self.stop_button)
         row.addLayout(buttons)
         gl.addLayout(row)
-        gl.addWidget(QLabel("The model writes:"))
+        gl.addWidget(QLabel(tr("The model writes:")))
         gl.addWidget(self.output, 1)
 
         self.stack = QStackedWidget()
@@ -155,10 +155,13 @@ class TryPanel(QWidget):
         self.stop_generation()
         self.model = model
         if model is None:
-            self.model_label.setText("No model yet.")
+            self.model_label.setText(tr("No model yet."))
             return
-        task_words = "sorts texts into groups" if model.task == "classify" else "writes text"
-        self.model_label.setText(f"Model: {html.escape(description or 'just trained')} — it {task_words}.")
+        if model.task == "classify":
+            words = tr("Model: {name} — it sorts texts into groups.")
+        else:
+            words = tr("Model: {name} — it writes text.")
+        self.model_label.setText(words.format(name=html.escape(description or tr("just trained"))))
         self.stack.setCurrentIndex(0 if model.task == "classify" else 1)
         self._clear_bars()
         self.answer.setText("")
