@@ -90,6 +90,8 @@ def test_generate_train_generate_and_eval_on_txt(small_corpus, tmp_path):
     [
         (b"", "empty"),
         (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, "png picture"),
+        (b"text,label\nI loved it,pos\nI hated it,neg\n", "'pos' needs 2 more examples"),
+        (b'[{"text": "a", "label": "b"}]', "is a json file"),
     ],
 )
 def test_bad_input_exits_2_with_a_plain_message(tmp_path, content, expected):
@@ -130,3 +132,27 @@ def test_headless_demo_trains_both_tasks_and_answers(tmp_path):
     assert "And the LORD said" in proc.stdout
     assert (tmp_path / "classify" / "model.safetensors").is_file()
     assert (tmp_path / "generate" / "model.safetensors").is_file()
+
+
+def test_train_and_inspect_read_the_sheet_asked_for(tmp_path, small_classify_csv):
+    """--sheet picks a workbook's sheet by name or number; a wrong name lists the sheets."""
+    import csv
+
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active.title = "Notes"
+    wb.active.append(["nothing to see here"])
+    ws = wb.create_sheet("Topics")
+    with open(small_classify_csv, encoding="utf-8", newline="") as f:
+        for row in list(csv.reader(f))[:301]:
+            ws.append(row)
+    book = tmp_path / "topics.xlsx"
+    wb.save(book)
+    out = json.loads(run("inspect", book, "--sheet", "1", "--json").stdout)
+    assert out["format"]["sheet"] == "Topics" and out["rows_used"] == 300
+    proc = run("inspect", book, "--sheet", "Nope", check=False)
+    assert proc.returncode == 2 and "'Notes', 'Topics'" in proc.stderr
+    proc = run("train", book, "--sheet", "Topics", "--out", tmp_path / "m", "--preset", "tiny",
+               "--epochs", "1", "--json")
+    assert json.loads(proc.stdout)["n"] > 0

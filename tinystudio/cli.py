@@ -41,10 +41,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
     t = sub.add_parser("train", help=tr("train a model on a CSV or .txt file"))
-    t.add_argument("data", help=tr("CSV file (or .txt for --task generate)"))
+    t.add_argument("data", help=tr("CSV file or workbook (or .txt for --task generate)"))
     t.add_argument("--task", choices=["classify", "generate"], default="classify")
     t.add_argument("--text-col", help=tr("name or 0-based number of the text column"))
     t.add_argument("--label-col", help=tr("name or 0-based number of the label column"))
+    _data_options(t)
     t.add_argument("--model", choices=["fasttext", "transformer", "lstm"], help=tr("model kind"))
     t.add_argument("--preset", choices=["tiny", "small", "base"], help=tr("model size (default: base for fastText, small for the other classifiers, tiny to generate)"))
     t.add_argument("--epochs", type=int, help=tr("passes over the training data"))
@@ -69,6 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
     e = sub.add_parser("eval", help=tr("score a model on a data file"))
     e.add_argument("model_dir")
     e.add_argument("data")
+    _data_options(e)
     e.add_argument("--json", action="store_true")
 
     pr = sub.add_parser("predict", help=tr("label texts with a classify model"))
@@ -91,6 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
     i.add_argument("--task", choices=["classify", "generate"], default="classify")
     i.add_argument("--text-col")
     i.add_argument("--label-col")
+    _data_options(i)
     i.add_argument("--json", action="store_true")
 
     c = sub.add_parser(
@@ -98,6 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     c.add_argument("data", help=tr("CSV with labelled (and optionally unlabelled) rows"))
     c.add_argument("--test", required=True, help=tr("labelled CSV to score on"))
+    _data_options(c)
     c.add_argument("--per-class", type=int, nargs="+", help=tr("labelled examples per class (default 10 20 50 100 200 and all)"))
     c.add_argument("--max-time", type=float, help=tr("time cap per training run (seconds)"))
     c.add_argument("--epochs", type=int, default=40, help=tr("epochs per training run"))
@@ -132,6 +136,20 @@ def build_parser() -> argparse.ArgumentParser:
     x.add_argument("--out", required=True, help=tr("folder to create for the export"))
     x.add_argument("--json", action="store_true")
     return p
+
+
+def _data_options(parser: argparse.ArgumentParser) -> None:
+    """Where the data is read from, for the commands that read a data file."""
+    parser.add_argument(
+        "--sheet", metavar="NAME|INDEX",
+        help=tr("for a workbook (.xlsx, .xlsm, .xls, .ods): the sheet to read, by name or "
+                "0-based number (default: the first sheet with data)"),
+    )  # fmt: skip
+    parser.add_argument(
+        "--encoding", metavar="CODEC",
+        help=tr("the text encoding of a CSV/TXT file, e.g. gb18030, cp932, cp1251 (default: "
+                "detected)"),
+    )  # fmt: skip
 
 
 def main(argv: list[str] | None = None) -> int:

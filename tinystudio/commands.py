@@ -128,6 +128,8 @@ def cmd_train(args) -> int:
         on_event=None if (args.json or not is_main_process()) else ProgressPrinter(),
         control=control,
         resume=args.resume,
+        sheet=args.sheet,
+        encoding=args.encoding,
     )
     res = outcome.result
     if outcome.model_dir is None:  # a secondary process of a torchrun job: rank 0 reports
@@ -175,7 +177,7 @@ def _print_metrics(m: dict, title: str) -> None:
 
 def cmd_eval(args) -> int:
     model = load_model(args.model_dir)
-    metrics = evaluate_on_file(model, args.data)
+    metrics = evaluate_on_file(model, args.data, sheet=args.sheet, encoding=args.encoding)
     if args.json:
         _emit_json({"model_dir": args.model_dir, "task": model.task, **_public_metrics(metrics)})
     else:
@@ -230,7 +232,8 @@ def cmd_generate(args) -> int:
 
 
 def cmd_inspect(args) -> int:
-    report = inspect_data(args.data, task=args.task, text_col=_col(args.text_col), label_col=_col(args.label_col))
+    report = inspect_data(args.data, task=args.task, text_col=_col(args.text_col), label_col=_col(args.label_col),
+                          sheet=args.sheet, encoding=args.encoding)
     if args.json:
         _emit_json(report.to_dict())
     else:
@@ -375,7 +378,7 @@ def cmd_curve(args) -> int:
     from .core.data import Splits, load_dataset
     from .core.fewlabels import DEFAULT_PER_CLASS, learning_curve
 
-    data = load_dataset(args.data, task="classify", seed=args.seed)
+    data = load_dataset(args.data, task="classify", seed=args.seed, sheet=args.sheet, encoding=args.encoding)
     pool = replace(data, splits=Splits(train=tuple(range(len(data.texts))), val=(), test=()))
     choice = data.report.choice
     test = load_with_columns(args.test, "classify", choice.text_column, choice.label_column)

@@ -169,11 +169,6 @@ def test_empty_file(files, name):
         ("png.csv", "PNG picture"),
         ("pdf.csv", "PDF document"),
         ("archive.csv", "ZIP archive"),
-        (
-            "workbook.xlsx",
-            "this looks like an Excel workbook; save it as CSV (File → Save As → CSV UTF-8)",
-        ),
-        ("workbook_renamed.csv", "Excel workbook"),
     ],
 )
 def test_binary_files_are_refused_with_a_specific_message(files, name, words):
@@ -182,6 +177,17 @@ def test_binary_files_are_refused_with_a_specific_message(files, name, words):
             call(files[name])
         assert err.value.code == "binary_file"
         assert words in err.value.message
+
+
+@pytest.mark.parametrize("name", ["workbook.xlsx", "workbook_renamed.csv"])
+def test_a_damaged_workbook_is_read_as_a_workbook_and_says_it_is_damaged(files, name):
+    """Workbooks are read directly now (tests/core/test_data_sheets.py); this one is only
+    the skeleton of a zip, so it gets the plain "damaged" message, whatever its name."""
+    for call in (sniff_format, preview, inspect_data, load_dataset):
+        with pytest.raises(DataError) as err:
+            call(files[name])
+        assert err.value.code == "broken_workbook"
+        assert "damaged" in err.value.message and "Excel workbook" in err.value.message
 
 
 def test_missing_file(tmp_path):

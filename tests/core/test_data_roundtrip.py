@@ -27,8 +27,8 @@ def tables(draw):
     ]
     labels = draw(st.lists(st.sampled_from(["pos", "neg", "neutral", "0", "1"]), min_size=n,
                            max_size=n))  # fmt: skip
-    if len(set(labels)) < 2:
-        labels[0], labels[1] = "pos", "neg"
+    if len(set(labels)) < 2 or sorted(labels.count(x) for x in set(labels))[-2] < 3:
+        labels[:6] = ["pos", "neg"] * 3  # two labels with the 3 examples a split needs
     delimiter = draw(st.sampled_from([",", ";", "\t", "|"]))
     encoding = draw(st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "cp1252"]))
     return texts, labels, delimiter, encoding, draw(st.sampled_from(HEADERS))

@@ -45,15 +45,19 @@ def train_on_file(
     control: RunControl | None = None,
     resume: bool = False,
     dataset: Dataset | None = None,
+    sheet: str | int | None = None,
+    encoding: str | None = None,
 ) -> TrainOutcome:
     """Load ``path``, train, score the test split and (with ``out_dir``) save a model folder.
 
     A cancelled run still saves the best model so far; its checkpoint is kept so that the
-    run can be resumed with ``resume=True``.
+    run can be resumed with ``resume=True``. ``sheet`` (a workbook's sheet) and ``encoding``
+    are the user's choices, passed to :func:`load_dataset`.
     """
     data = dataset or load_dataset(
-        path, task=config.task, text_col=text_col, label_col=label_col, seed=config.seed
-    )
+        path, task=config.task, text_col=text_col, label_col=label_col, seed=config.seed,
+        sheet=sheet, encoding=encoding,
+    )  # fmt: skip
     checkpoint_dir = Path(out_dir) / CHECKPOINT_SUBDIR if out_dir else None
     init_model = load_model(config.init_from) if config.init_from else None
     try:
@@ -124,18 +128,24 @@ def score_split(model: TrainedModel, data: Dataset, split: str = "test") -> dict
     return evaluate_generator(model, texts)
 
 
-def load_with_columns(path, task: str, text_col, label_col, seed: int = 0) -> Dataset:
+def load_with_columns(path, task: str, text_col, label_col, seed: int = 0, *, sheet=None,
+                      encoding=None) -> Dataset:  # fmt: skip
     """Load ``path`` using these column names if it has them; otherwise let detection choose
     (another file, for example a test file, may name its columns differently)."""
+    options = {"sheet": sheet, "encoding": encoding}
     try:
-        return load_dataset(path, task=task, text_col=text_col, label_col=label_col, seed=seed)
+        return load_dataset(path, task=task, text_col=text_col, label_col=label_col, seed=seed,
+                            **options)  # fmt: skip
     except DataError as exc:
         if exc.code != "unknown_column":
             raise
-        return load_dataset(path, task=task, seed=seed)
+        return load_dataset(path, task=task, seed=seed, **options)
 
 
-def evaluate_on_file(model: TrainedModel, path: str | Path) -> dict:
+def evaluate_on_file(
+    model: TrainedModel, path: str | Path, *, sheet: str | int | None = None,
+    encoding: str | None = None,
+) -> dict:  # fmt: skip
     """Score ``model`` on a data file.
 
     If the file is the one the model was trained on (same fingerprint), only its test split
@@ -145,7 +155,8 @@ def evaluate_on_file(model: TrainedModel, path: str | Path) -> dict:
     info = model.data_info or {}
     label_col = info.get("label_column") if model.task == "classify" else None
     seed = info.get("split_seed") or 0
-    data = load_with_columns(path, model.task, info.get("text_column"), label_col, seed=seed)
+    data = load_with_columns(path, model.task, info.get("text_column"), label_col, seed=seed,
+                             sheet=sheet, encoding=encoding)  # fmt: skip
     same_file = info.get("fingerprint") is not None and info.get("fingerprint") == data.fingerprint
     if same_file and data.splits.test:
         metrics = score_split(model, data, "test")

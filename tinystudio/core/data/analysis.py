@@ -63,6 +63,8 @@ def inspect_data(
     test_fraction: float = 0.1,
     on_progress: ProgressCallback | None = None,
     should_stop: StopCallback | None = None,
+    encoding: str | None = None,
+    sheet: str | int | None = None,
 ) -> DataReport:
     """Read the whole file and report what would be used for training, and what is wrong.
 
@@ -80,6 +82,9 @@ def inspect_data(
         Optional: called every few ten thousand rows with the fraction of the file read /
         asked whether to give up (then :class:`CancelledError` is raised). For the GUI's
         worker; the callbacks run in the reading thread.
+    encoding, sheet
+        The user's choice of text encoding, and of a workbook's sheet (name or 0-based
+        index); None to detect the encoding / take the first sheet with data.
 
     Returns
     -------
@@ -97,7 +102,8 @@ def inspect_data(
         When ``should_stop()`` returned True.
     """
     return analyse(path, task, text_col, label_col, seed, val_fraction, test_fraction,
-                   on_progress=on_progress, should_stop=should_stop).report  # fmt: skip
+                   on_progress=on_progress, should_stop=should_stop, encoding=encoding,
+                   sheet=sheet).report  # fmt: skip
 
 
 @dataclass
@@ -118,6 +124,8 @@ def _plan(
     label_col: str | int | None,
     problems: list[Problem],
 ) -> _Plan:
+    if fmt.kind == "sheet" and len(fmt.sheets) > 1:
+        problems.append(checks.several_sheets(fmt.sheet or "", fmt.sheets))
     if fmt.kind == "text":
         if task == "classify":
             problems.append(checks.plain_text_cannot_classify())
@@ -155,11 +163,14 @@ def analyse(
     *,
     on_progress: ProgressCallback | None = None,
     should_stop: StopCallback | None = None,
+    encoding: str | None = None,
+    sheet: str | int | None = None,
 ) -> Analysis:
     """Do the work of :func:`inspect_data` and keep the texts, labels and splits."""
     try:
         return _analyse(path, task, text_col, label_col, seed, val_fraction, test_fraction,
-                        on_progress=on_progress, should_stop=should_stop)  # fmt: skip
+                        on_progress=on_progress, should_stop=should_stop, encoding=encoding,
+                        sheet=sheet)  # fmt: skip
     except OSError as exc:  # the file vanished or became unreadable after it was opened
         raise read_failed(os.fspath(path), exc) from exc
 
@@ -186,6 +197,8 @@ def _analyse(
     *,
     on_progress: ProgressCallback | None,
     should_stop: StopCallback | None,
+    encoding: str | None = None,
+    sheet: str | int | None = None,
 ) -> Analysis:
     if task not in TASKS:
         raise ConfigError(
@@ -193,7 +206,7 @@ def _analyse(
         )
     check_fractions(val_fraction, test_fraction)
     name = os.fspath(path)
-    fmt = sniff_format(name, task=task)
+    fmt = sniff_format(name, task=task, encoding=encoding, sheet=sheet)
     problems: list[Problem] = []
     plan = _plan(name, fmt, task, text_col, label_col, problems)
     if not plan.wanted:
@@ -231,8 +244,15 @@ def _analyse(
             problems.append(checks.labels_stripped(got.labels.stripped))
         problems += checks.label_problems(class_counts, choice.label_column, len(texts), y,
                                           row_numbers, label_names)  # fmt: skip
+        if not any(p.severity == "fatal" for p in problems):
+            too_few = checks.too_few_to_split(class_counts, val_fraction, test_fraction)
+            if too_few:  # it says all there is to say about the small labels
+                small = ("small_classes", "classes_only_in_train", "few_examples")
+                problems[:] = [p for p in problems if p.code not in small] + too_few
     elif task == "generate":
         problems += checks.generate_size_problem(sum(map(len, texts)), len(texts))
+        if texts and not any(p.severity == "fatal" for p in problems):
+            problems += checks.too_few_documents(len(texts), val_fraction, test_fraction)
 
     splits = _NO_SPLITS
     if not any(p.severity == "fatal" for p in problems):

@@ -357,3 +357,68 @@ def duplicate_problem(
             tuple(rows),
         )
     ]
+
+
+#: Examples a label needs at the least: one to learn from, one to check progress during
+#: training (validation) and one for the final test.
+MIN_PER_LABEL = 3
+
+
+def too_few_to_split(
+    class_counts: dict[str, int], val_fraction: float, test_fraction: float
+) -> list[Problem]:
+    """Fatal when fewer than two labels can be split into train, validation and test.
+
+    A label with fewer than :data:`MIN_PER_LABEL` examples stays in train only; with fewer
+    than two labels that can be tested, a score would say nothing (a 2-row file would
+    otherwise "train" and be scored on one example). The message says how many more
+    examples each short label needs.
+    """
+    if not class_counts or (val_fraction <= 0 and test_fraction <= 0):
+        return []
+    testable = [n for n, c in class_counts.items() if c >= MIN_PER_LABEL]
+    if len(testable) >= 2:
+        return []
+    short = [(n, MIN_PER_LABEL - c) for n, c in class_counts.items() if c < MIN_PER_LABEL]
+    listing = ", ".join(f"'{n}' needs {_plural(k, 'more example')}" for n, k in short[:8])
+    if len(short) > 8:
+        listing += f" and {len(short) - 8} more labels need more too"
+    total = sum(class_counts.values())
+    return [
+        Problem(
+            "too_few_examples",
+            "fatal",
+            f"There are too few examples to train and test a model ({_plural(total, 'row')}). "
+            f"Each label needs at least {MIN_PER_LABEL}: one to learn from, one to check "
+            "progress during training and one for the final test, and at least two labels "
+            f"need that many. Add rows: {listing}. A few hundred examples per label work "
+            "much better.",
+        )
+    ]
+
+
+def too_few_documents(n_docs: int, val_fraction: float, test_fraction: float) -> list[Problem]:
+    """Fatal when a text cannot be split into training, validation and test parts."""
+    if n_docs >= MIN_PER_LABEL or (val_fraction <= 0 and test_fraction <= 0):
+        return []
+    return [
+        Problem(
+            "too_few_examples",
+            "fatal",
+            f"There {_verb(n_docs, 'is', 'are')} only {_plural(n_docs, 'non-blank line')} of "
+            f"text. TinyStudio needs at least {MIN_PER_LABEL}: the last lines are kept apart "
+            f"to check progress and to test the model. Add {_plural(MIN_PER_LABEL - n_docs, 'more line')} "
+            "(a short book, about 100,000 characters, is a good start).",
+        )
+    ]
+
+
+def several_sheets(chosen: str, names: Sequence[str]) -> Problem:
+    """A workbook with several sheets: say which one is read and how to choose another."""
+    return Problem(
+        "several_sheets",
+        "info",
+        f"This workbook has {len(names)} sheets ({_quote_list(list(names))}); TinyStudio is "
+        f"reading '{chosen}'. If your data is on another sheet, choose it in the Sheet list "
+        "(or with --sheet on the command line).",
+    )

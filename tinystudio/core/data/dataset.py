@@ -74,6 +74,8 @@ def load_dataset(
     *,
     on_progress: ProgressCallback | None = None,
     should_stop: StopCallback | None = None,
+    encoding: str | None = None,
+    sheet: str | int | None = None,
 ) -> Dataset:
     """Read a data file into a :class:`Dataset`, or explain why it cannot be used.
 
@@ -92,6 +94,8 @@ def load_dataset(
     on_progress, should_stop
         Optional progress report (fraction of the file read) and cooperative stop, see
         :func:`inspect_data`.
+    encoding, sheet
+        The user's choice of text encoding and of a workbook's sheet; None to detect.
 
     Returns
     -------
@@ -114,7 +118,8 @@ def load_dataset(
         fingerprint = pool.submit(file_fingerprint, name)
         try:
             result = analyse(name, task, text_col, label_col, seed, val_fraction, test_fraction,
-                             on_progress=on_progress, should_stop=should_stop)  # fmt: skip
+                             on_progress=on_progress, should_stop=should_stop,
+                             encoding=encoding, sheet=sheet)  # fmt: skip
         except BaseException:
             fingerprint.cancel()
             raise

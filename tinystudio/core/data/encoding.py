@@ -5,11 +5,17 @@ The order matters and follows what real files look like:
 1. Byte-order marks first (UTF-8-sig, UTF-32 LE/BE, UTF-16 LE/BE): they are unambiguous.
 2. Well-known binary signatures (zip/xlsx, old .xls, PDF, images, archives, databases),
    so that the user hears "this is an Excel workbook" instead of "bad encoding".
-3. UTF-16/32 without a BOM, guessed from where the zero bytes sit (best effort).
+3. UTF-16/32 without a BOM: zero bytes are tried as UTF-32 and UTF-16 (both byte orders),
+   and the decoding with the fewest impossible characters wins (:func:`_guess_wide`).
 4. Any other zero byte means binary.
-5. Strict UTF-8 (the large majority of modern files).
-6. charset-normalizer, with a preference for Windows-1252 when it ties with a cousin
-   (cp1250, latin-1, ...) because that is what Excel writes on Western European Windows.
+5. 7-bit escape encodings (ISO-2022-JP/KR, HZ) announce themselves with escape sequences.
+6. Strict UTF-8 (the large majority of modern files).
+7. charset-normalizer. When it names an East Asian code page, every East Asian code page
+   that decodes the bytes is scored by how much of the text falls in its *common* repertoire
+   (GB2312 level 1, Big5's frequent characters, JIS X 0208 level 1 and kana, KS X 1001's
+   Hangul): charset-normalizer alone mixes up Shift-JIS, EUC-JP and CP949 on short files.
+   Otherwise Windows-1252 is preferred when it ties with a cousin (cp1250, latin-1, ...)
+   because that is what Excel writes on Western European Windows.
 
 Whatever encoding we choose, the file is decoded with the :data:`FALLBACK_ERRORS` error
 handler: a byte that does not fit is read as Windows-1252 instead of crashing halfway
@@ -22,10 +28,12 @@ import codecs
 import os
 import re
 import threading
+import unicodedata
 from dataclasses import dataclass
 
 from charset_normalizer import from_bytes
 
+from tinystudio.core.data.cjk_codepages import ALL_CJK, SINGLE_BYTE, best_cjk
 from tinystudio.core.errors import DataError
 
 #: How many bytes we read to guess the encoding (and to spot binary files).
@@ -138,7 +146,9 @@ class TextSample:
     size: int  # file size in bytes
 
 
-def read_sample(path: str | os.PathLike[str], n_bytes: int = SAMPLE_BYTES) -> TextSample:
+def read_sample(
+    path: str | os.PathLike[str], n_bytes: int = SAMPLE_BYTES, *, encoding: str | None = None
+) -> TextSample:
     """Read and decode the first ``n_bytes`` of a file, refusing what is not text.
 
     Parameters
@@ -147,6 +157,8 @@ def read_sample(path: str | os.PathLike[str], n_bytes: int = SAMPLE_BYTES) -> Te
         The user's file.
     n_bytes
         How much to read; the encoding guess is made on this much.
+    encoding
+        The user's choice of encoding (a Python codec name); None to detect it.
 
     Returns
     -------
@@ -185,7 +197,8 @@ def read_sample(path: str | os.PathLike[str], n_bytes: int = SAMPLE_BYTES) -> Te
     if not raw:
         raise _empty(name)
     _refuse_known_binary(raw, name)
-    encoding = detect_encoding(raw, name)
+    user_choice = encoding is not None
+    encoding = detect_encoding(raw, name) if encoding is None else _check_codec(encoding)
     decoder = codecs.getincrementaldecoder(encoding)(errors=FALLBACK_ERRORS)
     before = fallback_count()
     text = decoder.decode(raw, final=complete)
@@ -195,7 +208,7 @@ def read_sample(path: str | os.PathLike[str], n_bytes: int = SAMPLE_BYTES) -> Te
     if not text.strip():
         raise _empty(name)
     controls = len(_CONTROL.findall(text))
-    if controls > max(2, 0.01 * len(text)) or replaced > 0.2 * len(raw):
+    if controls > max(2, 0.01 * len(text)) or (replaced > 0.2 * len(raw) and not user_choice):
         raise DataError(
             f"'{os.path.basename(name)}' does not look like a text file: it "
             "contains binary data. Choose a CSV file (values separated by commas, "
@@ -262,10 +275,10 @@ def detect_encoding(raw: bytes, name: str = "") -> str:
     for bom, codec in _BOMS:
         if raw.startswith(bom):
             return codec
-    wide = _guess_wide_without_bom(raw)
-    if wide:
-        return wide
     if b"\x00" in raw:
+        wide = _guess_wide(raw)
+        if wide:
+            return wide
         base = os.path.basename(name) or "This file"
         raise DataError(
             f"'{base}' does not look like a text file: it contains binary data. "
@@ -274,12 +287,11 @@ def detect_encoding(raw: bytes, name: str = "") -> str:
             code="binary_file",
             details="zero bytes found in a file that is not UTF-16",
         )
-    try:
-        # final=False: the sample may end in the middle of a multi-byte character.
-        codecs.getincrementaldecoder("utf-8")().decode(raw, final=False)
+    escaped = _guess_escape_encoding(raw)
+    if escaped:
+        return escaped
+    if _decodes(raw, "utf-8"):
         return "utf-8"
-    except UnicodeDecodeError:
-        pass
     if _mostly_utf8(raw):
         return "utf-8"  # the stray bytes are read as Windows-1252 (and reported)
     return _guess_with_charset_normalizer(raw)
@@ -288,36 +300,102 @@ def detect_encoding(raw: bytes, name: str = "") -> str:
 _NON_ASCII = re.compile("[^\x00-\x7f\ufffd]")
 
 
+def _decodes(raw: bytes, codec: str) -> bool:
+    """Does ``raw`` decode strictly? (The sample may end inside a multi-byte character.)"""
+    try:
+        codecs.getincrementaldecoder(codec)().decode(raw, final=False)
+    except (UnicodeDecodeError, LookupError):
+        return False
+    return True
+
+
+def _check_codec(name: str) -> str:
+    """A codec the user chose: refuse names Python does not know, in plain words."""
+    try:
+        codecs.lookup(name)
+    except LookupError as exc:
+        raise DataError(
+            f"'{name}' is not a text encoding TinyStudio knows. Choose one from the list.",
+            code="unknown_encoding",
+        ) from exc
+    return name
+
+
 def _mostly_utf8(raw: bytes) -> bool:
     """UTF-8 with a few stray bytes: a file pasted together from two sources.
 
-    Valid multi-byte UTF-8 sequences seldom occur by chance in a single-byte encoding, so
-    when there are more than a few per invalid byte the file is UTF-8 with some Windows-1252
-    lines (read through the fallback handler, and reported). Guessing a single-byte code page
-    instead would garble every accented letter of the UTF-8 part without any warning.
+    Valid multi-byte UTF-8 sequences seldom occur by chance in other encodings, so when
+    there are several of them per invalid byte the file is UTF-8 with some Windows-1252
+    lines (read through the fallback handler, and reported). Guessing a single-byte code
+    page instead would garble every accented letter of the UTF-8 part without any warning.
+    A Shift-JIS or GBK file, on the other hand, has far more invalid bytes than chance
+    UTF-8 sequences: it must go on to the code-page guess.
     """
     text = raw.decode("utf-8", errors="replace")
     good = len(_NON_ASCII.findall(text))
-    return good > 0 and 4 * good >= text.count("\ufffd")
+    return good > 0 and good >= 4 * text.count("\ufffd")
 
 
-def _guess_wide_without_bom(raw: bytes) -> str | None:
-    """UTF-16/32 without a BOM: mostly-ASCII text leaves zero bytes in a regular pattern."""
-    head = raw[:4096]
-    n = len(head) // 4 * 4
-    if n < 8:
+# -- UTF-16/32 without a BOM ------------------------------------------------------------
+_WIDE = ("utf-32-le", "utf-32-be", "utf-16-le", "utf-16-be")
+_IMPOSSIBLE = frozenset({"Cc", "Cn", "Co", "Cs"})  # controls, unassigned, private, surrogates
+
+
+def _impossible_share(text: str) -> float:
+    """Share of characters that never occur in real text (tab and newlines excepted)."""
+    if not text:
+        return 1.0
+    bad = sum(
+        1 for ch in text if ch not in "\t\n\r\f" and unicodedata.category(ch) in _IMPOSSIBLE
+    )
+    return bad / len(text)
+
+
+def _guess_wide(raw: bytes) -> str | None:
+    """UTF-32 or UTF-16 without a BOM, or None when no reading gives plausible text.
+
+    Each wide encoding that decodes the sample strictly is scored by its share of
+    impossible characters (controls, unassigned code points, surrogates): the right byte
+    order gives (almost) none, the wrong one turns newlines and CJK characters into
+    unassigned code points. Works on all-CJK text as well as on mostly-ASCII text.
+    """
+    head = raw[:65536]
+    scored = []
+    for codec in _WIDE:
+        width = 4 if codec.startswith("utf-32") else 2
+        chunk = head[: len(head) // width * width]
+        try:
+            text = codecs.getincrementaldecoder(codec)().decode(chunk, final=False)
+        except UnicodeDecodeError:
+            continue
+        scored.append((_impossible_share(text), -width, codec))
+    if not scored:
         return None
-    lanes = [head[i:n:4].count(0) / (n // 4) for i in range(4)]
-    if lanes[0] < 0.05 and min(lanes[1:]) > 0.9:
-        return "utf-32-le"
-    if lanes[3] < 0.05 and min(lanes[:3]) > 0.9:
-        return "utf-32-be"
-    even = (lanes[0] + lanes[2]) / 2
-    odd = (lanes[1] + lanes[3]) / 2
-    if odd > 0.3 and even < 0.05:
-        return "utf-16-le"
-    if even > 0.3 and odd < 0.05:
-        return "utf-16-be"
+    share, _, codec = min(scored)
+    return codec if share < 0.02 else None
+
+
+# -- 7-bit escape encodings ---------------------------------------------------------------
+_ESCAPES = (
+    (b"\x1b$B", "iso2022_jp"),
+    (b"\x1b$@", "iso2022_jp"),
+    (b"\x1b$(D", "iso2022_jp_2"),
+    (b"\x1b$)C", "iso2022_kr"),
+)
+
+
+def _guess_escape_encoding(raw: bytes) -> str | None:
+    """ISO-2022-JP/KR (Japanese e-mail, old Korean) and HZ (old Chinese) are pure ASCII
+    bytes with escape sequences: UTF-8 would 'read' them into garbage with control codes."""
+    if max(raw, default=0) >= 0x80:
+        return None
+    for marker, codec in _ESCAPES:
+        if marker in raw and _decodes(raw, codec):
+            return codec
+    if b"~{" in raw and b"~}" in raw and _decodes(raw, "hz"):
+        text = codecs.getincrementaldecoder("hz")().decode(raw, final=False)
+        if sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff") >= 2:
+            return "hz"
     return None
 
 
@@ -327,6 +405,8 @@ def _guess_with_charset_normalizer(raw: bytes) -> str:
     - Drop answers that decode to C1 control characters (U+0080–U+009F): they never occur
       in real text, but ISO-8859-x "wins" when it maps "€" (0x80) to one.
     - Prefer today's code pages to DOS, Mac and EBCDIC ones when they are about as good.
+    - When the answer is an East Asian code page, let :func:`~.cjk_codepages.best_cjk` choose between them
+      (charset-normalizer often ties Shift-JIS, EUC-JP and CP949 on a few lines).
     - Prefer Windows-1252 when one of its cousins is about as good as the best answer:
       charset-normalizer often names cp1250 or a DOS code page for a French CSV. With few
       accented bytes the evidence is thin, so Windows-1252 (what Excel writes on Western
@@ -335,12 +415,24 @@ def _guess_with_charset_normalizer(raw: bytes) -> str:
     results = list(from_bytes(raw)) or list(from_bytes(raw, threshold=0.5))
     plausible = [m for m in results if not _C1.search(str(m))] or results
     if not plausible:
-        return "cp1252"
+        return best_cjk(raw) or "cp1252"
     low = min(m.chaos for m in plausible)
     modern = [m for m in plausible if not m.encoding.startswith(_LEGACY)]
     if modern and min(m.chaos for m in modern) <= low + 0.05:
         plausible = modern
     best = min(plausible, key=lambda m: (m.chaos, -m.coherence))
+    if normalize_codec_name(best.encoding) in ALL_CJK:
+        cjk = best_cjk(raw)
+        if cjk is not None:
+            return cjk
+        # No East Asian reading looks like real text: a short Cyrillic or Greek file that
+        # happened to decode as Shift-JIS. Ask again among today's single-byte code pages.
+        single = [m for m in from_bytes(raw, cp_isolation=list(SINGLE_BYTE), threshold=0.5)
+                  if not _C1.search(str(m))]  # fmt: skip
+        if not single:
+            return normalize_codec_name(best.encoding)
+        plausible = single
+        best = min(plausible, key=lambda m: (m.chaos, -m.coherence))
     accented = len(raw.translate(None, bytes(range(0x80))))
     margin = 0.02 if accented >= 20 else 1.0
     for match in plausible:
@@ -353,11 +445,31 @@ def _guess_with_charset_normalizer(raw: bytes) -> str:
     return normalize_codec_name(best.encoding)
 
 
+#: Codec names that charset-normalizer (or a user) may give, and the superset we read with.
+_SUPERSETS = {
+    "gbk": "gb18030",
+    "gb2312": "gb18030",
+    "big5": "cp950",
+    "shift_jis": "cp932",
+    "euc_kr": "cp949",
+    "latin_1": "cp1252",
+    "iso8859_1": "cp1252",
+    "ascii": "cp1252",
+}
+
+
 def normalize_codec_name(name: str) -> str:
-    """``"utf_16_le"`` → ``"utf-16-le"``; keep other codec names as Python spells them."""
-    name = name.lower()
+    """``"utf_16_le"`` → ``"utf-16-le"``; a code page → the superset Windows writes
+    (GBK → GB18030, Shift-JIS → cp932, EUC-KR → cp949, Big5 → cp950); others unchanged."""
+    name = codecs.lookup(name).name if _known(name) else name.lower()
     if name.startswith("utf"):
         return name.replace("_", "-")
-    if name in ("latin_1", "iso8859_1", "ascii"):
-        return "cp1252"
-    return name
+    return _SUPERSETS.get(name.replace("-", "_"), name)
+
+
+def _known(name: str) -> bool:
+    try:
+        codecs.lookup(name)
+    except LookupError:
+        return False
+    return True

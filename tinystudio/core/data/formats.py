@@ -16,8 +16,11 @@ import os
 from collections import Counter
 from dataclasses import dataclass
 
+from tinystudio.core.data import sheets
 from tinystudio.core.data.columns import ID_NAMES, LABEL_NAMES, TEXT_NAMES, name_matches
 from tinystudio.core.data.encoding import read_sample
+from tinystudio.core.data.other_formats import refuse_other_formats
+from tinystudio.core.errors import DataError
 
 #: Characters of decoded text given to the dialect detector.
 DIALECT_SAMPLE_CHARS = 64 * 1024
@@ -41,7 +44,39 @@ _ENCODING_WORDS = {
     "cp1252": "Windows-1252 (Western European)",
     "cp1250": "Windows-1250 (Central European)",
     "cp1251": "Windows-1251 (Cyrillic)",
+    "cp1253": "Windows-1253 (Greek)",
+    "cp1254": "Windows-1254 (Turkish)",
+    "cp1255": "Windows-1255 (Hebrew)",
+    "cp1256": "Windows-1256 (Arabic)",
+    "cp1257": "Windows-1257 (Baltic)",
+    "cp1258": "Windows-1258 (Vietnamese)",
+    "koi8-r": "KOI8-R (Russian)",
+    "koi8-u": "KOI8-U (Ukrainian)",
+    "gb18030": "GB18030 (Simplified Chinese, includes GBK)",
+    "gbk": "GBK (Simplified Chinese)",
+    "cp950": "Big5 (Traditional Chinese)",
+    "big5": "Big5 (Traditional Chinese)",
+    "big5hkscs": "Big5-HKSCS (Traditional Chinese, Hong Kong)",
+    "cp932": "Shift-JIS (Japanese)",
+    "shift_jis": "Shift-JIS (Japanese)",
+    "euc_jp": "EUC-JP (Japanese)",
+    "iso2022_jp": "ISO-2022-JP (Japanese)",
+    "cp949": "EUC-KR / CP949 (Korean)",
+    "euc_kr": "EUC-KR (Korean)",
+    "iso2022_kr": "ISO-2022-KR (Korean)",
+    "hz": "HZ (Simplified Chinese)",
 }
+
+#: The encodings offered in the app's list, most used first (Python codec, words).
+ENCODING_CHOICES: tuple[tuple[str, str], ...] = tuple(
+    (codec, _ENCODING_WORDS[codec])
+    for codec in (
+        "utf-8", "utf-8-sig", "gb18030", "cp950", "cp932", "euc_jp", "cp949", "cp1252",
+        "cp1250", "cp1251", "koi8-r", "koi8-u", "cp1253", "cp1254", "cp1255", "cp1256",
+        "cp1257", "cp1258", "utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le",
+        "utf-32-be", "iso2022_jp", "big5hkscs",
+    )
+)
 _KNOWN_NAMES = TEXT_NAMES | LABEL_NAMES | ID_NAMES
 
 
@@ -49,21 +84,29 @@ _KNOWN_NAMES = TEXT_NAMES | LABEL_NAMES | ID_NAMES
 class FileFormat:
     """What we detected about a file."""
 
-    kind: str  # "csv" or "text" (one example per line, for the generate task)
-    encoding: str  # Python codec actually used: "utf-8", "utf-8-sig", "cp1252", ...
-    delimiter: str | None  # ",", ";", "\t", "|"; None for text
-    quotechar: str | None  # usually '"'; None for text
+    kind: str  # "csv", "text" (one example per line, to generate) or "sheet" (a workbook)
+    encoding: str  # Python codec actually used: "utf-8", "utf-8-sig", "cp1252", ...; "" for a sheet
+    delimiter: str | None  # ",", ";", "\t", "|"; None for text and sheets
+    quotechar: str | None  # usually '"'; None for text and sheets
     has_header: bool  # first row holds column names
+    sheet: str | None = None  # the sheet read, for a workbook
+    sheets: tuple[str, ...] = ()  # every sheet of the workbook, in order
+    workbook: str = ""  # "Excel workbook", "OpenDocument spreadsheet", ...
 
     def describe(self) -> str:
         """Plain words, e.g. "UTF-8 text, values separated by semicolons, first row is a header"."""
-        enc = _ENCODING_WORDS.get(self.encoding, self.encoding.upper())
-        if self.kind == "text":
-            return f"{enc} plain text, one example per line"
-        sep = _DELIMITER_WORDS.get(self.delimiter or ",", repr(self.delimiter))
         head = (
             "first row is a header" if self.has_header else "no header row (columns are numbered)"
         )
+        if self.kind == "sheet":
+            which = f"sheet '{self.sheet}'"
+            if len(self.sheets) > 1:
+                which += f" ({self.sheets.index(self.sheet) + 1} of {len(self.sheets)})"
+            return f"{self.workbook or 'Spreadsheet'}, {which}, {head}"
+        enc = describe_encoding(self.encoding)
+        if self.kind == "text":
+            return f"{enc} plain text, one example per line"
+        sep = _DELIMITER_WORDS.get(self.delimiter or ",", repr(self.delimiter))
         return f"{enc} text, values separated by {sep}, {head}"
 
     def csv_options(self) -> dict[str, object]:
@@ -76,7 +119,18 @@ class FileFormat:
         }
 
 
-def sniff_format(path: str | os.PathLike[str], *, task: str | None = None) -> FileFormat:
+def describe_encoding(codec: str) -> str:
+    """"GB18030 (Simplified Chinese, includes GBK)" for "gb18030"; the codec name otherwise."""
+    return _ENCODING_WORDS.get(codec, _ENCODING_WORDS.get(codec.replace("-", "_"), codec.upper()))
+
+
+def sniff_format(
+    path: str | os.PathLike[str],
+    *,
+    task: str | None = None,
+    encoding: str | None = None,
+    sheet: str | int | None = None,
+) -> FileFormat:
     """Detect encoding, separator, quote character and header of a data file.
 
     Parameters
@@ -87,6 +141,10 @@ def sniff_format(path: str | os.PathLike[str], *, task: str | None = None) -> Fi
         Optional. With ``"generate"``, a ``.txt`` file, or a file without any separator
         structure, is read as plain text (one example per line). Without a task, a ``.txt``
         file is plain text unless it is clearly a table (e.g. Excel's tab-separated export).
+    encoding
+        The user's choice of text encoding; None to detect it.
+    sheet
+        For a workbook: the sheet's name or 0-based index; None for the first with data.
 
     Returns
     -------
@@ -96,9 +154,14 @@ def sniff_format(path: str | os.PathLike[str], *, task: str | None = None) -> Fi
     ------
     DataError
         When the file cannot be read at all: ``file_not_found``, ``empty_file``,
-        ``binary_file`` (including Excel workbooks), ...
+        ``binary_file``, ``json_file``, ``html_file``, ``xml_file``, ``markdown_table``,
+        ``protected_workbook``, ``broken_workbook``, ``unknown_sheet``, ...
     """
-    sample = read_sample(path)
+    if sheets.is_spreadsheet(path):
+        return _sniff_sheet(path, sheet)
+    sample = read_sample(path, encoding=encoding)
+    suffix = os.path.splitext(os.fspath(path))[1].lower()
+    refuse_other_formats(sample.text, os.fspath(path), markdown=task != "generate")
     text = sample.text
     truncated = not sample.complete or len(text) > DIALECT_SAMPLE_CHARS
     if len(text) > DIALECT_SAMPLE_CHARS:
@@ -106,7 +169,6 @@ def sniff_format(path: str | os.PathLike[str], *, task: str | None = None) -> Fi
         cut = text.rfind("\n")
         if cut > 0:
             text = text[: cut + 1]
-    suffix = os.path.splitext(os.fspath(path))[1].lower()
     as_text = FileFormat("text", sample.encoding, None, None, False)
     if suffix == ".txt" and task == "generate":
         return as_text
@@ -120,6 +182,21 @@ def sniff_format(path: str | os.PathLike[str], *, task: str | None = None) -> Fi
     ):
         return as_text
     return FileFormat("csv", sample.encoding, delimiter or ",", quotechar, looks_like_header(rows))
+
+
+def _sniff_sheet(path: str | os.PathLike[str], sheet: str | int | None) -> FileFormat:
+    data = sheets.read_sheet(path, sheet)
+    if not data.rows:
+        raise DataError(
+            f"The sheet '{data.name}' of '{os.path.basename(os.fspath(path))}' is empty: "
+            "there is nothing to learn from."
+            + (" Choose another sheet." if len(data.names) > 1 else ""),
+            code="empty_file",
+        )
+    return FileFormat(
+        "sheet", "", None, None, looks_like_header(data.rows[: HEADER_ROWS + 1]),
+        sheet=data.name, sheets=data.names, workbook=sheets.kind_of(path),
+    )  # fmt: skip
 
 
 def detect_dialect(

@@ -12,6 +12,9 @@ Fatal — training cannot start:
 ``single_class``           every row has the same label: needs at least two different labels.
 ``all_labels_distinct``    (almost) every row has its own label: the label column looks like
                            an ID.
+``too_few_examples``       fewer than two labels have the 3 examples a train / validation /
+                           test split needs (the message says how many more each label
+                           needs); to generate, fewer than 3 non-blank lines.
 
 Warnings — training can go on, but the user should know:
 
@@ -31,6 +34,7 @@ Warnings — training can go on, but the user should know:
 
 Information:
 
+``several_sheets``         a workbook with several sheets: which one is read, how to choose.
 ``no_header``              the first row is data; columns were named "column 1", ...
 ``renamed_columns``        empty or repeated column names were given new names.
 ``labels_stripped``        spaces around labels were removed (" pos" counts as "pos").
@@ -40,9 +44,11 @@ Not problems but errors (raised, because there is no content to report on)
 ---------------------------------------------------------------------------
 :class:`~tinystudio.core.errors.DataError` codes: ``file_not_found``, ``not_a_file``,
 ``cannot_open``, ``read_failed`` (it vanished or became unreadable while being read),
-``empty_file``, ``binary_file`` (with a message saying what the file is:
-Excel workbook, ZIP, PDF, picture...), ``unknown_column`` and ``same_column`` (a column
-override that does not fit the file). :func:`load_dataset` also raises ``DataError`` with
+``empty_file``, ``binary_file`` (with a message saying what the file is: ZIP, PDF,
+picture...), ``json_file``, ``html_file``, ``xml_file``, ``markdown_table`` (text, but not a
+table: says what to do), ``protected_workbook``, ``broken_workbook``, ``unknown_sheet``,
+``unknown_encoding``, ``unknown_column`` and ``same_column`` (a column override that does
+not fit the file). :func:`load_dataset` also raises ``DataError`` with
 the code of the first fatal problem. :class:`~tinystudio.core.errors.ConfigError` codes:
 ``unknown_task``, ``bad_split_fractions``.
 """

@@ -1,0 +1,76 @@
+"""Files that are text but not a table: JSON, a web page, XML, a Markdown table.
+
+Read as CSV they give a confusing message about columns; we say what the file is and what
+to do instead (:func:`refuse_other_formats`, called on the decoded start of the file).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+from tinystudio.core.errors import DataError
+
+_SAVE = "save it as CSV (for example from Excel or LibreOffice: File ▸ Save As ▸ CSV UTF-8)"
+_HTML = re.compile(r"<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]|<table[\s>]", re.I)
+_MD_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)+\|?\s*$")
+
+
+def refuse_other_formats(text: str, path: str, *, markdown: bool = True) -> None:
+    """Raise a :class:`DataError` saying what the file is, when it is not a table.
+
+    Codes: ``json_file``, ``html_file``, ``xml_file``, ``markdown_table``.
+    """
+    base = os.path.basename(path)
+    head = text.lstrip("\ufeff \t\r\n")[:4096]
+    low = head.lower()
+    if head[:1] in "{[" and head and _looks_like_json(head):
+        lines = "JSON Lines (one JSON object per line)" if head[0] == "{" and "}\n{" in re.sub(
+            r"\s*\n\s*", "\n", head) else "JSON"  # fmt: skip
+        raise DataError(
+            f"'{base}' is a {lines} file, not a table of values separated by commas. "
+            f"Convert it to a table first: open it in Excel (Data ▸ Get Data ▸ From JSON) or "
+            f"LibreOffice, keep one column of texts and one of labels, and {_SAVE}.",
+            code="json_file",
+        )
+    if low.startswith("<?xml"):
+        if "urn:schemas-microsoft-com:office:spreadsheet" in low:
+            what = "an Excel 2003 XML spreadsheet"
+        else:
+            what = "an XML file"
+        if not _HTML.search(head):
+            raise DataError(
+                f"'{base}' is {what}, not a table of values separated by commas. Open it in "
+                f"Excel or LibreOffice and {_SAVE}, or as an .xlsx workbook.",
+                code="xml_file",
+            )
+    if _HTML.search(low[:1024]) or (low.startswith("<?xml") and _HTML.search(low)):
+        raise DataError(
+            f"'{base}' is a web page (HTML), not a table of values separated by commas. If "
+            "the page shows a table, open the page in Excel (Data ▸ From Web) or copy the "
+            f"table into a spreadsheet, then {_SAVE}.",
+            code="html_file",
+        )
+    if markdown and _is_markdown_table(head):
+        raise DataError(
+            f"'{base}' holds a Markdown table (rows between | bars, with a |---| line under "
+            "the header). Paste it into a spreadsheet, or remove the |---| line and the outer "
+            f"| bars, then {_SAVE}.",
+            code="markdown_table",
+        )
+
+
+def _looks_like_json(head: str) -> bool:
+    """Starts like a JSON object/array: ``{"`` or ``[{``/``["``/``[1`` (after spaces)."""
+    compact = re.sub(r"\s+", "", head[:200])
+    return bool(re.match(r'(\{"|\{\}|\[\{|\["|\[\[|\[-?\d|\[\]|\[(true|false|null))', compact))
+
+
+def _is_markdown_table(head: str) -> bool:
+    lines = [line for line in head.splitlines() if line.strip()][:3]
+    return (
+        len(lines) >= 2
+        and lines[0].strip().startswith("|")
+        and lines[0].count("|") >= 2
+        and bool(_MD_RULE.match(lines[1]))
+    )
