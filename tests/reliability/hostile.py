@@ -147,12 +147,114 @@ def _codes(*codes: str, rows: int | None = None) -> Callable[[dict], None]:
 
 
 _SEMI = [(t, lab, f"{i},5") for i, (t, lab) in enumerate(pairs())]
+_CJK_DIR = Path(__file__).resolve().parent.parent / "data" / "cjk"
+_CJK_CASES = [
+    ("Simplified Chinese", "zh_hans.txt", "gb18030", "Chinese Windows"),
+    ("Simplified Chinese", "zh_hans.txt", "gbk", "Chinese Windows"),
+    ("Traditional Chinese", "zh_hant.txt", "big5", "Taiwanese Windows"),
+    ("Japanese", "ja.txt", "shift_jis", "Japanese Windows"),
+    ("Japanese", "ja.txt", "euc_jp", "old Unix systems"),
+    ("Korean", "ko.txt", "cp949", "Korean Windows"),
+]
+_RUSSIAN = ("текст,метка\n" + "".join(
+    f"{t},{lab}\n" for t, lab in [("Привет, как дела у тебя сегодня?", "да"),
+                                  ("Это очень плохой день для прогулки", "нет")] * 3))  # fmt: skip
+
+
+def _cjk_rows(lang_file: str, codec: str) -> list[tuple[str, str]]:
+    lines = []
+    for line in (_CJK_DIR / lang_file).read_text(encoding="utf-8").splitlines():
+        line = line.strip().replace('"', "").replace(",", "，")
+        try:
+            if line and line.encode(codec).decode(codec) == line:
+                lines.append(line)
+        except UnicodeError:
+            continue
+    return [(line, "甲" if i % 2 else "乙") for i, line in enumerate(lines * 3)]
+
+
+def _cjk(lang_file: str, codec: str) -> Callable[[Path], None]:
+    return lambda p: p.write_bytes(table(_cjk_rows(lang_file, codec),
+                                         header=("text", "label")).encode(codec))  # fmt: skip
+
+
+def _cjk_check(lang_file: str, codec: str) -> Callable[[dict], None]:
+    rows = _cjk_rows(lang_file, codec)
+
+    def check(report: dict) -> None:
+        assert report["columns"] == ["text", "label"], report["format"]
+        assert report["rows_used"] == len(rows) and set(report["class_counts"]) == {"甲", "乙"}
+
+    return check
+
+
+def _workbook_bytes() -> bytes:
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active.title = "Notes"
+    data = wb.create_sheet("Data")
+    data.append(["text", "label"])
+    for i, (t, _lab) in enumerate(pairs()):
+        data.append([t, float(1 + i % 2)])  # numbers as labels, stored as 1.0 / 2.0
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _workbook(path: Path, kind: str) -> None:
+    rows = [["text", "label"]] + [[t, float(1 + i % 2)] for i, (t, _lab) in enumerate(pairs())]
+    if kind == "xlsx":
+        path.write_bytes(_workbook_bytes())
+    elif kind == "xls":
+        import xlwt
+
+        wb = xlwt.Workbook()
+        ws = wb.add_sheet("Data")
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                ws.write(r, c, value)
+        wb.save(str(path))
+    else:
+        from odf.opendocument import OpenDocumentSpreadsheet
+        from odf.table import Table, TableCell, TableRow
+        from odf.text import P
+
+        doc = OpenDocumentSpreadsheet()
+        sheet = Table(name="Data")
+        for row in rows:
+            tr = TableRow()
+            for value in row:
+                kind_of = {"valuetype": "float", "value": value} if isinstance(value, float) else {
+                    "valuetype": "string"}  # fmt: skip
+                cell = TableCell(**kind_of)
+                cell.addElement(P(text=str(value)))
+                tr.addElement(cell)
+            sheet.addElement(tr)
+        doc.spreadsheet.addElement(sheet)
+        doc.save(str(path))
+
+
+def _protected(path: Path) -> None:
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    with open(path, "wb") as out:
+        OOXMLFile(io.BytesIO(_workbook_bytes())).encrypt("secret", out)
 _XLSX = _zip({"[Content_Types].xml": "<Types/>", "xl/workbook.xml": "<workbook/>",
               "xl/worksheets/sheet1.xml": "<worksheet/>"})  # fmt: skip
 _DOCX = _zip({"[Content_Types].xml": "<Types/>", "word/document.xml": "<document/>"})
 _RND = random.Random(0)
 
 CASES: list[Case] = [
+    # --- encodings (real prose from CPython's codec tests, tests/data/cjk) -------------------
+    *[Case(f"cjk_{codec}.csv", f"{lang} saved as {codec.upper()} (as Excel does on {where})",
+           _cjk(lang_file, codec), 0, check=_cjk_check(lang_file, codec))
+      for lang, lang_file, codec, where in _CJK_CASES],
+    Case("koi8r.csv", "Russian saved as KOI8-R", _text(_RUSSIAN, "koi8_r"), 0, check=_rows(6, {"да", "нет"})),
+    Case("cp1251.csv", "Russian saved as Windows-1251", _text(_RUSSIAN, "cp1251"), 0,
+         check=_rows(6, {"да", "нет"})),
+    Case("utf32le_nobom.csv", "Chinese in UTF-32 without a byte-order mark",
+         _cjk("zh_hans.txt", "utf-32-le"), 0, check=_cjk_check("zh_hans.txt", "utf-32-le")),
     # --- encodings -------------------------------------------------------------------------
     Case("utf16le_nobom.csv", "UTF-16 (little-endian) without a byte-order mark",
          _text(table(pairs()), "utf-16-le"), 0, check=_utf16_check),
@@ -205,13 +307,40 @@ CASES: list[Case] = [
          _bytes(bytes(_RND.randrange(256) for _ in range(8192))), 2, "binary data", "binary_file"),
     Case("archive.csv", "a ZIP archive named .csv",
          _bytes(_zip({"inside.csv": table(pairs())})), 2, "ZIP archive", "binary_file"),
-    Case("workbook.xlsx", "an Excel workbook (.xlsx)", _bytes(_XLSX), 2, "Excel workbook",
-         "binary_file"),
-    Case("workbook_renamed.csv", "an Excel workbook renamed to .csv", _bytes(_XLSX), 2,
-         "Excel workbook", "binary_file"),
-    Case("old_excel.xls", "an old Excel .xls file",
-         _bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(512)), 2, "old-style Microsoft Office",
-         "binary_file"),
+    Case("workbook.xlsx", "a damaged Excel workbook (.xlsx, the skeleton of a zip)", _bytes(_XLSX),
+         2, "the file is damaged", "broken_workbook"),
+    Case("workbook_renamed.csv", "a damaged Excel workbook renamed to .csv", _bytes(_XLSX), 2,
+         "the file is damaged", "broken_workbook"),
+    Case("old_excel.xls", "an old Excel .xls file that is only a header",
+         _bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(512)), 2, "the file is damaged",
+         "broken_workbook"),
+    # --- workbooks (written with openpyxl / xlwt / odfpy / msoffcrypto-tool) -----------------
+    Case("real_workbook.xlsx", "an Excel workbook with a notes sheet first and numbers as labels",
+         lambda p: _workbook(p, "xlsx"), 0, check=_rows(40, {"1", "2"})),
+    Case("real_workbook.xls", "an Excel 97-2003 workbook", lambda p: _workbook(p, "xls"), 0,
+         check=_rows(40, {"1", "2"})),
+    Case("real_workbook.ods", "a LibreOffice spreadsheet", lambda p: _workbook(p, "ods"), 0,
+         check=_rows(40, {"1", "2"})),
+    Case("protected.xlsx", "a workbook protected with a password", _protected, 2,
+         "protected with a password", "protected_workbook"),
+    Case("truncated.xlsx", "a workbook cut in half (a download that stopped)",
+         lambda p: p.write_bytes(_workbook_bytes()[: len(_workbook_bytes()) // 2]), 2,
+         "the file is damaged", "broken_workbook"),
+    # --- text that is not a table ------------------------------------------------------------
+    Case("json_named.csv", "a JSON file named .csv",
+         _text('[{"text": "a warm bowl of soup", "label": "food"}]\n'), 2, "JSON", "json_file"),
+    Case("web_page.csv", "a saved web page named .csv",
+         _text("<!DOCTYPE html>\n<html><body><table><tr><td>soup</td><td>food</td></tr></table>"
+               "</body></html>\n"), 2, "web page (HTML)", "html_file"),
+    Case("data_xml.csv", "an XML file named .csv",
+         _text('<?xml version="1.0"?>\n<rows><row text="soup" label="food"/></rows>\n'), 2,
+         "XML file", "xml_file"),
+    Case("markdown.csv", "a Markdown table named .csv",
+         _text("| text | label |\n|---|---|\n" + "".join(f"| {t} | {lab} |\n" for t, lab in pairs())),
+         2, "Markdown table", "markdown_table"),
+    # --- too little data -----------------------------------------------------------------------
+    Case("two_rows.csv", "a CSV with two rows", _text(table(pairs(2))), 2,
+         "needs 2 more examples", "too_few_examples"),
     Case("document.csv", "a Word document named .csv", _bytes(_DOCX), 2, "Word document",
          "binary_file"),
     Case("report.csv", "a PDF named .csv", _bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n"), 2,

@@ -59,7 +59,8 @@ def test_cli_train_refuses_with_the_same_message(case, corpus, run_cli, tmp_path
     assert "Traceback" not in err and not out.exists()  # nothing written
 
 
-@pytest.mark.parametrize("name", ["semicolon_decimal_comma.csv", "utf16le_nobom.csv"])
+@pytest.mark.parametrize("name", ["semicolon_decimal_comma.csv", "utf16le_nobom.csv", "cjk_gbk.csv",
+                                  "real_workbook.xlsx"])
 def test_cli_trains_on_usable_hostile_files(name, corpus, run_cli, tmp_path):
     code, obj, err = run_cli("train", corpus[name], "--out", tmp_path / "m", "--preset", "tiny",
                              "--max-time", "2", "--json")  # fmt: skip

@@ -14,6 +14,7 @@ import numpy as np
 
 from tinystudio.core.data.reading import ColumnReader
 from tinystudio.core.data.report import Problem
+from tinystudio.i18n import tr, tr_n
 
 #: Labels with fewer examples than this get a warning.
 SMALL_CLASS = 5
@@ -380,19 +381,23 @@ def too_few_to_split(
     if len(testable) >= 2:
         return []
     short = [(n, MIN_PER_LABEL - c) for n, c in class_counts.items() if c < MIN_PER_LABEL]
-    listing = ", ".join(f"'{n}' needs {_plural(k, 'more example')}" for n, k in short[:8])
+    parts = [
+        tr_n("'{label}' needs {n} more example", "'{label}' needs {n} more examples", k).format(
+            label=n, n=k)  # fmt: skip
+        for n, k in short[:8]
+    ]
     if len(short) > 8:
-        listing += f" and {len(short) - 8} more labels need more too"
+        parts.append(tr("{n} more labels need more too").format(n=len(short) - 8))
     total = sum(class_counts.values())
     return [
         Problem(
             "too_few_examples",
             "fatal",
-            f"There are too few examples to train and test a model ({_plural(total, 'row')}). "
-            f"Each label needs at least {MIN_PER_LABEL}: one to learn from, one to check "
-            "progress during training and one for the final test, and at least two labels "
-            f"need that many. Add rows: {listing}. A few hundred examples per label work "
-            "much better.",
+            tr("There are too few examples to train and test a model ({n} rows). Each label "
+               "needs at least {min}: one to learn from, one to check progress during training "
+               "and one for the final test, and at least two labels need that many. Add rows: "
+               "{listing}. A few hundred examples per label work much better.").format(
+                n=total, min=MIN_PER_LABEL, listing=", ".join(parts)),  # fmt: skip
         )
     ]
 
@@ -401,14 +406,21 @@ def too_few_documents(n_docs: int, val_fraction: float, test_fraction: float) ->
     """Fatal when a text cannot be split into training, validation and test parts."""
     if n_docs >= MIN_PER_LABEL or (val_fraction <= 0 and test_fraction <= 0):
         return []
+    more = MIN_PER_LABEL - n_docs
     return [
         Problem(
             "too_few_examples",
             "fatal",
-            f"There {_verb(n_docs, 'is', 'are')} only {_plural(n_docs, 'non-blank line')} of "
-            f"text. TinyStudio needs at least {MIN_PER_LABEL}: the last lines are kept apart "
-            f"to check progress and to test the model. Add {_plural(MIN_PER_LABEL - n_docs, 'more line')} "
-            "(a short book, about 100,000 characters, is a good start).",
+            tr_n("There is only {n} non-blank line of text.",
+                 "There are only {n} non-blank lines of text.", n_docs).format(n=n_docs)
+            + " "
+            + tr_n("TinyStudio needs at least {min}: the last lines are kept apart to check "
+                   "progress and to test the model. Add {more} more line (a short book, about "
+                   "100,000 characters, is a good start).",
+                   "TinyStudio needs at least {min}: the last lines are kept apart to check "
+                   "progress and to test the model. Add {more} more lines (a short book, about "
+                   "100,000 characters, is a good start).", more).format(
+                min=MIN_PER_LABEL, more=more),  # fmt: skip
         )
     ]
 
@@ -418,7 +430,8 @@ def several_sheets(chosen: str, names: Sequence[str]) -> Problem:
     return Problem(
         "several_sheets",
         "info",
-        f"This workbook has {len(names)} sheets ({_quote_list(list(names))}); TinyStudio is "
-        f"reading '{chosen}'. If your data is on another sheet, choose it in the Sheet list "
-        "(or with --sheet on the command line).",
+        tr("This workbook has {n} sheets ({sheets}); TinyStudio is reading '{sheet}'. If your "
+           "data is on another sheet, choose it in the Sheet list (or with --sheet on the "
+           "command line).").format(
+            n=len(names), sheets=", ".join(f"'{n}'" for n in names), sheet=chosen),  # fmt: skip
     )

@@ -115,13 +115,13 @@ def _frequent(codec: str) -> frozenset[str]:
     return frozenset(ch for name in names for ch in FREQUENCIES.get(name, ()))
 
 
-def best_cjk(raw: bytes) -> str | None:
+def best_cjk(raw: bytes, at_least: float = 0.6) -> str | None:
     """The East Asian code page whose reading of ``raw`` looks most like everyday text.
 
     First the share of common characters (:func:`cjk_score`). EUC-KR's Hangul and GB2312's
     level-1 characters sit on the same bytes, so a Korean file read as GB18030 is just as
     "common"; among readings within 0.1 of the best, the one whose language's most frequent
-    characters cover most of the text wins.
+    characters cover most of the text wins. None when no reading reaches ``at_least``.
     """
     scored = []
     for codec in CJK_CODECS:
@@ -136,7 +136,7 @@ def best_cjk(raw: bytes) -> str | None:
     if not scored:
         return None
     top = max(share for share, _, _ in scored)
-    if top < 0.6:
+    if top < at_least:
         return None
     near = [s for s in scored if s[0] >= top - 0.1]
     return max(near, key=lambda s: (s[1], s[0]))[2]

@@ -35,6 +35,7 @@ from charset_normalizer import from_bytes
 
 from tinystudio.core.data.cjk_codepages import ALL_CJK, SINGLE_BYTE, best_cjk
 from tinystudio.core.errors import DataError
+from tinystudio.i18n import tr
 
 #: How many bytes we read to guess the encoding (and to spot binary files).
 SAMPLE_BYTES = 1 << 20
@@ -315,7 +316,8 @@ def _check_codec(name: str) -> str:
         codecs.lookup(name)
     except LookupError as exc:
         raise DataError(
-            f"'{name}' is not a text encoding TinyStudio knows. Choose one from the list.",
+            tr("'{name}' is not a text encoding TinyStudio knows. Choose one from the list "
+               "(for example utf-8, gb18030, cp932, cp1251).").format(name=name),
             code="unknown_encoding",
         ) from exc
     return name
@@ -324,16 +326,26 @@ def _check_codec(name: str) -> str:
 def _mostly_utf8(raw: bytes) -> bool:
     """UTF-8 with a few stray bytes: a file pasted together from two sources.
 
-    Valid multi-byte UTF-8 sequences seldom occur by chance in other encodings, so when
-    there are several of them per invalid byte the file is UTF-8 with some Windows-1252
+    Counted line by line: a line with at least two non-ASCII characters that is entirely
+    valid UTF-8 seldom happens by chance in another encoding (a GBK or Shift-JIS line of
+    Chinese or Japanese practically never is). When there are such lines, at least one for
+    every four lines that are not valid UTF-8, the file is UTF-8 with some Windows-1252
     lines (read through the fallback handler, and reported). Guessing a single-byte code
     page instead would garble every accented letter of the UTF-8 part without any warning.
-    A Shift-JIS or GBK file, on the other hand, has far more invalid bytes than chance
-    UTF-8 sequences: it must go on to the code-page guess.
     """
-    text = raw.decode("utf-8", errors="replace")
-    good = len(_NON_ASCII.findall(text))
-    return good > 0 and good >= 4 * text.count("\ufffd")
+    good = bad = 0
+    lines = raw.split(b"\n")
+    for i, line in enumerate(lines):
+        if not line or max(line) < 0x80:
+            continue
+        try:
+            text = codecs.getincrementaldecoder("utf-8")().decode(line, final=i < len(lines) - 1)
+        except UnicodeDecodeError:
+            bad += 1
+            continue
+        if len(_NON_ASCII.findall(text)) >= 2:
+            good += 1
+    return good > 0 and 4 * good >= bad
 
 
 # -- UTF-16/32 without a BOM ------------------------------------------------------------

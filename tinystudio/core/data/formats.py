@@ -21,6 +21,7 @@ from tinystudio.core.data.columns import ID_NAMES, LABEL_NAMES, TEXT_NAMES, name
 from tinystudio.core.data.encoding import read_sample
 from tinystudio.core.data.other_formats import refuse_other_formats
 from tinystudio.core.errors import DataError
+from tinystudio.i18n import tr, tr_noop
 
 #: Characters of decoded text given to the dialect detector.
 DIALECT_SAMPLE_CHARS = 64 * 1024
@@ -33,41 +34,42 @@ HEADER_ROWS = 50
 
 _DELIMITER_WORDS = {",": "commas", ";": "semicolons", "\t": "tabs", "|": "vertical bars (|)"}
 _ENCODING_WORDS = {
-    "utf-8": "UTF-8",
-    "utf-8-sig": "UTF-8 (with BOM)",
-    "utf-16": "UTF-16",
-    "utf-16-le": "UTF-16 (little-endian, no BOM)",
-    "utf-16-be": "UTF-16 (big-endian, no BOM)",
-    "utf-32": "UTF-32",
-    "utf-32-le": "UTF-32 (little-endian, no BOM)",
-    "utf-32-be": "UTF-32 (big-endian, no BOM)",
-    "cp1252": "Windows-1252 (Western European)",
-    "cp1250": "Windows-1250 (Central European)",
-    "cp1251": "Windows-1251 (Cyrillic)",
-    "cp1253": "Windows-1253 (Greek)",
-    "cp1254": "Windows-1254 (Turkish)",
-    "cp1255": "Windows-1255 (Hebrew)",
-    "cp1256": "Windows-1256 (Arabic)",
-    "cp1257": "Windows-1257 (Baltic)",
-    "cp1258": "Windows-1258 (Vietnamese)",
-    "koi8-r": "KOI8-R (Russian)",
-    "koi8-u": "KOI8-U (Ukrainian)",
-    "gb18030": "GB18030 (Simplified Chinese, includes GBK)",
-    "gbk": "GBK (Simplified Chinese)",
-    "cp950": "Big5 (Traditional Chinese)",
-    "big5": "Big5 (Traditional Chinese)",
-    "big5hkscs": "Big5-HKSCS (Traditional Chinese, Hong Kong)",
-    "cp932": "Shift-JIS (Japanese)",
-    "shift_jis": "Shift-JIS (Japanese)",
-    "euc_jp": "EUC-JP (Japanese)",
-    "iso2022_jp": "ISO-2022-JP (Japanese)",
-    "cp949": "EUC-KR / CP949 (Korean)",
-    "euc_kr": "EUC-KR (Korean)",
-    "iso2022_kr": "ISO-2022-KR (Korean)",
-    "hz": "HZ (Simplified Chinese)",
+    "utf-8": tr_noop("UTF-8"),
+    "utf-8-sig": tr_noop("UTF-8 (with BOM)"),
+    "utf-16": tr_noop("UTF-16"),
+    "utf-16-le": tr_noop("UTF-16 (little-endian, no BOM)"),
+    "utf-16-be": tr_noop("UTF-16 (big-endian, no BOM)"),
+    "utf-32": tr_noop("UTF-32"),
+    "utf-32-le": tr_noop("UTF-32 (little-endian, no BOM)"),
+    "utf-32-be": tr_noop("UTF-32 (big-endian, no BOM)"),
+    "cp1252": tr_noop("Windows-1252 (Western European)"),
+    "cp1250": tr_noop("Windows-1250 (Central European)"),
+    "cp1251": tr_noop("Windows-1251 (Cyrillic)"),
+    "cp1253": tr_noop("Windows-1253 (Greek)"),
+    "cp1254": tr_noop("Windows-1254 (Turkish)"),
+    "cp1255": tr_noop("Windows-1255 (Hebrew)"),
+    "cp1256": tr_noop("Windows-1256 (Arabic)"),
+    "cp1257": tr_noop("Windows-1257 (Baltic)"),
+    "cp1258": tr_noop("Windows-1258 (Vietnamese)"),
+    "koi8-r": tr_noop("KOI8-R (Russian)"),
+    "koi8-u": tr_noop("KOI8-U (Ukrainian)"),
+    "gb18030": tr_noop("GB18030 (Simplified Chinese, includes GBK)"),
+    "gbk": tr_noop("GBK (Simplified Chinese)"),
+    "cp950": tr_noop("Big5 (Traditional Chinese)"),
+    "big5": tr_noop("Big5 (Traditional Chinese)"),
+    "big5hkscs": tr_noop("Big5-HKSCS (Traditional Chinese, Hong Kong)"),
+    "cp932": tr_noop("Shift-JIS (Japanese)"),
+    "shift_jis": tr_noop("Shift-JIS (Japanese)"),
+    "euc_jp": tr_noop("EUC-JP (Japanese)"),
+    "iso2022_jp": tr_noop("ISO-2022-JP (Japanese)"),
+    "cp949": tr_noop("EUC-KR / CP949 (Korean)"),
+    "euc_kr": tr_noop("EUC-KR (Korean)"),
+    "iso2022_kr": tr_noop("ISO-2022-KR (Korean)"),
+    "hz": tr_noop("HZ (Simplified Chinese)"),
 }
 
-#: The encodings offered in the app's list, most used first (Python codec, words).
+#: The encodings offered in the app's list, most used first (Python codec, words to show
+#: through ``tr``).
 ENCODING_CHOICES: tuple[tuple[str, str], ...] = tuple(
     (codec, _ENCODING_WORDS[codec])
     for codec in (
@@ -96,13 +98,17 @@ class FileFormat:
     def describe(self) -> str:
         """Plain words, e.g. "UTF-8 text, values separated by semicolons, first row is a header"."""
         head = (
-            "first row is a header" if self.has_header else "no header row (columns are numbered)"
+            tr_noop("first row is a header")
+            if self.has_header
+            else tr_noop("no header row (columns are numbered)")
         )
         if self.kind == "sheet":
-            which = f"sheet '{self.sheet}'"
             if len(self.sheets) > 1:
-                which += f" ({self.sheets.index(self.sheet) + 1} of {len(self.sheets)})"
-            return f"{self.workbook or 'Spreadsheet'}, {which}, {head}"
+                which = tr("sheet '{sheet}' ({i} of {n})").format(
+                    sheet=self.sheet, i=self.sheets.index(self.sheet) + 1, n=len(self.sheets))
+            else:
+                which = tr("sheet '{sheet}'").format(sheet=self.sheet)
+            return f"{self.workbook or tr('spreadsheet')}, {which}, {tr(head)}"
         enc = describe_encoding(self.encoding)
         if self.kind == "text":
             return f"{enc} plain text, one example per line"
@@ -121,7 +127,8 @@ class FileFormat:
 
 def describe_encoding(codec: str) -> str:
     """"GB18030 (Simplified Chinese, includes GBK)" for "gb18030"; the codec name otherwise."""
-    return _ENCODING_WORDS.get(codec, _ENCODING_WORDS.get(codec.replace("-", "_"), codec.upper()))
+    words = _ENCODING_WORDS.get(codec, _ENCODING_WORDS.get(codec.replace("-", "_")))
+    return tr(words) if words else codec.upper()
 
 
 def sniff_format(
@@ -187,10 +194,11 @@ def sniff_format(
 def _sniff_sheet(path: str | os.PathLike[str], sheet: str | int | None) -> FileFormat:
     data = sheets.read_sheet(path, sheet)
     if not data.rows:
+        message = tr("The sheet '{sheet}' of '{name}' is empty: there is nothing to learn from.")
+        if len(data.names) > 1:
+            message += " " + tr("Choose another sheet.")
         raise DataError(
-            f"The sheet '{data.name}' of '{os.path.basename(os.fspath(path))}' is empty: "
-            "there is nothing to learn from."
-            + (" Choose another sheet." if len(data.names) > 1 else ""),
+            message.format(sheet=data.name, name=os.path.basename(os.fspath(path))),
             code="empty_file",
         )
     return FileFormat(

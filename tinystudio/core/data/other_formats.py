@@ -10,8 +10,8 @@ import os
 import re
 
 from tinystudio.core.errors import DataError
+from tinystudio.i18n import tr
 
-_SAVE = "save it as CSV (for example from Excel or LibreOffice: File ▸ Save As ▸ CSV UTF-8)"
 _HTML = re.compile(r"<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]|<table[\s>]", re.I)
 _MD_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)+\|?\s*$")
 
@@ -25,37 +25,40 @@ def refuse_other_formats(text: str, path: str, *, markdown: bool = True) -> None
     head = text.lstrip("\ufeff \t\r\n")[:4096]
     low = head.lower()
     if head[:1] in "{[" and head and _looks_like_json(head):
-        lines = "JSON Lines (one JSON object per line)" if head[0] == "{" and "}\n{" in re.sub(
-            r"\s*\n\s*", "\n", head) else "JSON"  # fmt: skip
+        lines = head[0] == "{" and "}\n{" in re.sub(r"\s*\n\s*", "\n", head)
+        what = tr("JSON Lines (one JSON object per line)") if lines else "JSON"
         raise DataError(
-            f"'{base}' is a {lines} file, not a table of values separated by commas. "
-            f"Convert it to a table first: open it in Excel (Data ▸ Get Data ▸ From JSON) or "
-            f"LibreOffice, keep one column of texts and one of labels, and {_SAVE}.",
+            tr("'{name}' is a {what} file, not a table of values separated by commas. Convert "
+               "it to a table first: open it in Excel (Data ▸ Get Data ▸ From JSON) or "
+               "LibreOffice, keep one column of texts and one of labels, and save it as CSV "
+               "(File ▸ Save As ▸ CSV UTF-8).").format(name=base, what=what),
             code="json_file",
         )
     if low.startswith("<?xml"):
         if "urn:schemas-microsoft-com:office:spreadsheet" in low:
-            what = "an Excel 2003 XML spreadsheet"
+            message = tr("'{name}' is an Excel 2003 XML spreadsheet, not a table of values "
+                         "separated by commas. Open it in Excel or LibreOffice and save it as "
+                         "an .xlsx workbook or as CSV (File ▸ Save As ▸ CSV UTF-8).")  # fmt: skip
         else:
-            what = "an XML file"
+            message = tr("'{name}' is an XML file, not a table of values separated by commas. "
+                         "Open it in Excel or LibreOffice and save it as CSV (File ▸ Save As "
+                         "▸ CSV UTF-8), or as an .xlsx workbook.")  # fmt: skip
         if not _HTML.search(head):
-            raise DataError(
-                f"'{base}' is {what}, not a table of values separated by commas. Open it in "
-                f"Excel or LibreOffice and {_SAVE}, or as an .xlsx workbook.",
-                code="xml_file",
-            )
+            raise DataError(message.format(name=base), code="xml_file")
     if _HTML.search(low[:1024]) or (low.startswith("<?xml") and _HTML.search(low)):
         raise DataError(
-            f"'{base}' is a web page (HTML), not a table of values separated by commas. If "
-            "the page shows a table, open the page in Excel (Data ▸ From Web) or copy the "
-            f"table into a spreadsheet, then {_SAVE}.",
+            tr("'{name}' is a web page (HTML), not a table of values separated by commas. If "
+               "the page shows a table, open the page in Excel (Data ▸ From Web) or copy the "
+               "table into a spreadsheet, then save it as CSV (File ▸ Save As ▸ CSV UTF-8)."
+               ).format(name=base),
             code="html_file",
         )
     if markdown and _is_markdown_table(head):
         raise DataError(
-            f"'{base}' holds a Markdown table (rows between | bars, with a |---| line under "
-            "the header). Paste it into a spreadsheet, or remove the |---| line and the outer "
-            f"| bars, then {_SAVE}.",
+            tr("'{name}' holds a Markdown table (rows between | bars, with a |---| line under "
+               "the header). Paste it into a spreadsheet, or remove the |---| line and the "
+               "outer | bars, then save it as CSV (File ▸ Save As ▸ CSV UTF-8).").format(
+                name=base),  # fmt: skip
             code="markdown_table",
         )
 

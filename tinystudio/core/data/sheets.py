@@ -16,15 +16,16 @@ import threading
 from dataclasses import dataclass
 
 from tinystudio.core.errors import DataError
+from tinystudio.i18n import tr, tr_noop
 
 #: File name endings read as workbooks.
 SHEET_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods")
 _KINDS = {
-    ".xlsx": "Excel workbook",
-    ".xlsm": "Excel workbook (with macros)",
-    ".xlsb": "Excel binary workbook",
-    ".xls": "Excel 97-2003 workbook",
-    ".ods": "OpenDocument spreadsheet",
+    ".xlsx": tr_noop("Excel workbook"),
+    ".xlsm": tr_noop("Excel workbook (with macros)"),
+    ".xlsb": tr_noop("Excel binary workbook"),
+    ".xls": tr_noop("Excel 97-2003 workbook"),
+    ".ods": tr_noop("OpenDocument spreadsheet"),
 }
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # Office writes a password-protected .xlsx as an OLE2 container holding these streams.
@@ -51,14 +52,14 @@ def kind_of(path: str | os.PathLike[str]) -> str:
     name = os.fspath(path)
     kind = _KINDS.get(os.path.splitext(name)[1].lower())
     if kind:
-        return kind
+        return tr(kind)
     try:
         head = _read_some(name, 4096)
     except OSError:
-        return "spreadsheet"
+        return tr("spreadsheet")
     if head.startswith(_OLE2):
-        return _KINDS[".xls"]
-    return _KINDS[".ods"] if b"opendocument.spreadsheet" in head else _KINDS[".xlsx"]
+        return tr(_KINDS[".xls"])
+    return tr(_KINDS[".ods"] if b"opendocument.spreadsheet" in head else _KINDS[".xlsx"])
 
 
 def _read_some(name: str, limit: int = 4 << 20) -> bytes:
@@ -114,7 +115,7 @@ def read_sheet(path: str | os.PathLike[str], sheet: str | int | None = None) -> 
         st = os.stat(name)
     except OSError as exc:
         raise DataError(
-            f"We cannot find or open '{name}'. Was it moved or renamed?",
+            tr("We cannot find the file '{name}'. Was it moved or renamed?").format(name=name),
             code="file_not_found", details=str(exc),
         ) from exc  # fmt: skip
     key = (os.path.abspath(name), st.st_size, st.st_mtime_ns, sheet)
@@ -141,9 +142,10 @@ def _open_workbook(name: str):
         raise _protected(base) from exc
     except Exception as exc:  # calamine raises several types for damaged files
         raise DataError(
-            f"TinyStudio could not read '{base}' ({kind_of(name)}): the file is damaged or is "
-            "not really a spreadsheet. Open it in Excel or LibreOffice; if it opens there, "
-            "save it again (or as CSV UTF-8) and choose the new file.",
+            tr("TinyStudio could not read '{name}' ({kind}): the file is damaged or is not "
+               "really a spreadsheet. Open it in Excel or LibreOffice; if it opens there, save "
+               "it again (or as CSV UTF-8) and choose the new file.").format(
+                name=base, kind=kind_of(name)),  # fmt: skip
             code="broken_workbook",
             details=f"{type(exc).__name__}: {exc}",
         ) from exc
@@ -151,9 +153,9 @@ def _open_workbook(name: str):
 
 def _protected(base: str) -> DataError:
     return DataError(
-        f"'{base}' is protected with a password, so TinyStudio cannot read it. Open it in "
-        "Excel or LibreOffice, remove the password (File ▸ Info ▸ Protect Workbook, or "
-        "save a copy without one) and choose the new file.",
+        tr("'{name}' is protected with a password, so TinyStudio cannot read it. Open it in "
+           "Excel or LibreOffice, remove the password (File ▸ Info ▸ Protect Workbook, or save "
+           "a copy without one) and choose the new file.").format(name=base),
         code="protected_workbook",
     )
 
@@ -172,8 +174,9 @@ def _read(name: str, sheet: str | int | None) -> Sheet:
             start = data.start or (0, 0)
         except Exception as exc:
             raise DataError(
-                f"The sheet '{chosen}' of '{os.path.basename(name)}' could not be read: the "
-                "workbook is damaged. Open it in Excel or LibreOffice and save it again.",
+                tr("The sheet '{sheet}' of '{name}' could not be read: the workbook is "
+                   "damaged. Open it in Excel or LibreOffice and save it again.").format(
+                    sheet=chosen, name=os.path.basename(name)),  # fmt: skip
                 code="broken_workbook",
                 details=f"{type(exc).__name__}: {exc}",
             ) from exc
@@ -197,7 +200,10 @@ def _read(name: str, sheet: str | int | None) -> Sheet:
 def choose_sheet(names: tuple[str, ...], sheet: str | int | None, base: str) -> str:
     """The sheet asked for: a name (case-insensitive), a 0-based index or its digits."""
     if not names:
-        raise DataError(f"The workbook '{base}' has no sheets with data.", code="empty_file")
+        raise DataError(
+            tr("The workbook '{name}' has no sheets with data.").format(name=base),
+            code="empty_file",
+        )
     if sheet is None:
         return names[0]
     if isinstance(sheet, str):
@@ -210,8 +216,9 @@ def choose_sheet(names: tuple[str, ...], sheet: str | int | None, base: str) -> 
         return names[sheet]
     listed = ", ".join(f"'{n}'" for n in names)
     raise DataError(
-        f"The workbook '{base}' has no sheet '{sheet}'. Its sheets are: {listed} (or give "
-        f"their number, 0 to {len(names) - 1}).",
+        tr("The workbook '{name}' has no sheet '{sheet}'. Its sheets are: {sheets} (or give "
+           "their number, 0 to {last}).").format(
+            name=base, sheet=sheet, sheets=listed, last=len(names) - 1),  # fmt: skip
         code="unknown_sheet",
     )
 
