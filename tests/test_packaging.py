@@ -149,9 +149,12 @@ def test_inno_setup_script_installs_per_user_with_start_menu_entry():
 
 def test_ci_workflow_builds_tests_and_uploads_on_three_systems():
     yaml = pytest.importorskip("yaml")
-    text = (PKG / "ci" / "build-installers.yml").read_text()
+    text = (ROOT / ".github" / "workflows" / "build-installers.yml").read_text()
     assert "NOT RUN HERE" in text
     flow = yaml.safe_load(text)
+    # YAML reads the key `on` as True; a push must start it (issue 15).
+    triggers = flow.get("on", flow.get(True))
+    assert "push" in triggers and "workflow_dispatch" in triggers
     jobs = flow["jobs"]
     assert set(jobs) == {"linux", "windows", "macos"}
     for name, job in jobs.items():

@@ -45,6 +45,10 @@ def test_selftest_passes_from_the_command_line():
         step = summary["steps"][name]
         assert step["ok"] is True or (step["ok"] is None and step["skipped"]), step
     assert summary["steps"]["qt"]["platform_plugin"] == "offscreen"
+    # The app starts once in Chinese (our catalogue and Qt's own translations are there).
+    chinese = summary["steps"]["chinese"]
+    assert chinese["ok"] is True, chinese
+    assert chinese["tabs"][1] == "2 · 训练" and chinese["qt_ok_button"] == "确定"
     assert summary["accuracy"] > 1 / summary["steps"]["data"]["labels"]  # better than chance
     assert summary["predicted"] in summary["steps"]["predict"]["labels"]
     assert summary["versions"]["tinystudio"]

@@ -89,6 +89,7 @@ def run_selftest() -> int:
     try:
         run.step("qt", lambda: _qt(state))
         run.step("window", lambda: _window(state, workdir), needs=("qt",))
+        run.step("chinese", lambda: _chinese(workdir), needs=("window",))
         run.step("data", lambda: _data(state))
         run.step("train", lambda: _train(state, workdir), needs=("data",))
         run.step("predict", lambda: _predict(state), needs=("train",))
@@ -159,6 +160,48 @@ def _window(state: dict, workdir: Path) -> dict:
     app.processEvents()
     window.deleteLater()
     return {"title": title, "since_process_start": shown_after}
+
+
+def _chinese(workdir: Path) -> dict:
+    """The main window starts once in Simplified Chinese: our catalogue and Qt's own
+    translations (the buttons of its dialogs) are in the bundle. The language is put back after."""
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication, QDialogButtonBox
+
+    from . import i18n
+    from .gui.app import install_language
+    from .gui.main_window import MainWindow
+
+    app = QApplication.instance()
+    before = i18n.current_language()
+    settings = QSettings(str(workdir / "settings-zh.ini"), QSettings.Format.IniFormat)
+    settings.setValue("language", "zh_CN")
+    forced = os.environ.pop("TINYSTUDIO_LANG", None)
+    saved_force = i18n._forced
+    i18n._forced = None
+    try:
+        if install_language(app, settings) != "zh_CN":
+            raise RuntimeError("the Chinese translation is not in this build")
+        window = MainWindow(settings=settings, workspace=workdir / "workspace-zh")
+        window.show()
+        app.processEvents()
+        tabs = [window.tabs.tabText(i) for i in range(window.tabs.count())]
+        box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok)
+        ok_button = box.buttons()[0].text()
+        window.close()
+        app.processEvents()
+        window.deleteLater()
+    finally:
+        if forced is not None:
+            os.environ["TINYSTUDIO_LANG"] = forced
+        i18n._forced = saved_force
+        install_language(app, QSettings(str(workdir / "settings-back.ini"), QSettings.Format.IniFormat))
+        i18n.set_language(before)
+    if not all(any("\u4e00" <= ch <= "\u9fff" for ch in t) for t in tabs):
+        raise RuntimeError(f"tabs are not in Chinese: {tabs}")
+    if ok_button in ("OK", "&OK"):
+        raise RuntimeError("Qt's own Chinese translations (qtbase_zh_CN.qm) are missing")
+    return {"tabs": tabs, "qt_ok_button": ok_button}
 
 
 def _data(state: dict) -> dict:

@@ -6,7 +6,7 @@
 #   NOTARY_PROFILE=tinystudio-notary bash packaging/macos/build_macos.sh   # signed + notarized
 #
 # NOT RUN on our Linux build machine; written to PyInstaller's and Apple's documentation and
-# checked only by the CI workflow (packaging/ci/build-installers.yml). See README.md here.
+# checked only by the CI workflow (.github/workflows/build-installers.yml). See README.md here.
 # NOTARY_PROFILE is a keychain profile made once with:
 #   xcrun notarytool store-credentials tinystudio-notary --apple-id ID --team-id TEAMID --password APP_SPECIFIC_PASSWORD
 set -euo pipefail
