@@ -22,6 +22,7 @@ from tinystudio.core.data.reading import ColumnReader, read_columns, read_head
 from tinystudio.core.data.report import MAX_PROBLEM_ROWS, DataReport, Problem, sort_problems
 from tinystudio.core.data.splits import Splits, check_fractions, contiguous_split, stratified_split
 from tinystudio.core.errors import CancelledError, ConfigError, DataError
+from tinystudio.i18n import tr
 
 #: Label values that mean "no label" (compared after stripping, ignoring case).
 MISSING_LABELS = frozenset({"", "n/a", "na", "nan", "null", "none", "-"})
@@ -129,7 +130,7 @@ def _plan(
     if fmt.kind == "text":
         if task == "classify":
             problems.append(checks.plain_text_cannot_classify())
-        reason = "This is a plain text file: every non-blank line is one example."
+        reason = tr("This is a plain text file: every non-blank line is one example.")
         return _Plan(["text"], 1, ColumnChoice("text", None, (reason,)), [0])
     head = read_head(name, fmt, DETECTION_ROWS)
     columns = head.columns
@@ -178,9 +179,7 @@ def analyse(
 def read_failed(name: str, exc: OSError) -> DataError:
     """The file could be opened but not read to the end (deleted, moved, drive unplugged)."""
     return DataError(
-        f"TinyStudio could not finish reading '{os.path.basename(name)}': the file was moved, "
-        "deleted or became unreadable while it was being read (for example a USB stick or "
-        "network drive that was disconnected). Check the file and open it again.",
+        tr("TinyStudio could not finish reading '{file}': the file was moved, deleted or became unreadable while it was being read (for example a USB stick or network drive that was disconnected). Check the file and open it again.").format(file=os.path.basename(name)),
         details=str(exc),
         code="read_failed",
     )
@@ -202,7 +201,7 @@ def _analyse(
 ) -> Analysis:
     if task not in TASKS:
         raise ConfigError(
-            f"Unknown task '{task}'; choose 'classify' or 'generate'.", code="unknown_task"
+            tr("Unknown task '{task}'; choose 'classify' or 'generate'.").format(task=task), code="unknown_task"
         )
     check_fractions(val_fraction, test_fraction)
     name = os.fspath(path)
@@ -315,7 +314,7 @@ def _watcher(
 
     def watch() -> None:
         if should_stop is not None and should_stop():
-            raise CancelledError("Reading the file was stopped.", code="cancelled")
+            raise CancelledError(tr("Reading the file was stopped."), code="cancelled")
         if on_progress is not None:
             on_progress(reader.fraction_done())
 

@@ -26,22 +26,18 @@ FEW_CHARACTERS = 20_000
 IMBALANCE = 10
 
 
-def _plural(n: int, one: str, many: str | None = None) -> str:
-    return f"{n:,} {one if n == 1 else (many or one + 's')}"
-
-
-def _verb(n: int, one: str, many: str) -> str:
-    return one if n == 1 else many
-
-
 def _first_rows(rows: Sequence[int], total: int) -> str:
     shown = ", ".join(str(r) for r in rows[:5])
-    return f"row {shown}" if total == 1 else f"rows {shown}" + (" …" if total > 5 else "")
+    if total == 1:
+        return tr("row {rows}").format(rows=shown)
+    return tr("rows {rows}").format(rows=shown) + (" …" if total > 5 else "")
 
 
 def _quote_list(names: Sequence[str], limit: int = 6) -> str:
     shown = ", ".join(f"'{n}'" for n in names[:limit])
-    return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
+    if len(names) > limit:
+        return tr("{names} and {n} more").format(names=shown, n=len(names) - limit)
+    return shown
 
 
 def plain_text_cannot_classify() -> Problem:
@@ -49,9 +45,9 @@ def plain_text_cannot_classify() -> Problem:
     return Problem(
         "no_label_column",
         "fatal",
-        "This is a plain text file, with one text per line and no labels. To train a "
-        "classifier, use a table (CSV) with a column of texts and a column of labels; plain "
-        "text files are for the 'generate' task.",
+        tr("This is a plain text file, with one text per line and no labels. To train a "
+           "classifier, use a table (CSV) with a column of texts and a column of labels; plain "
+           "text files are for the 'generate' task."),
     )
 
 
@@ -66,14 +62,15 @@ def head_problems(
             Problem(
                 "no_header",
                 "info",
-                "The first row looks like data, not column names, so the columns are called "
-                f"{shown}.",
+                tr("The first row looks like data, not column names, so the columns are called "
+                   "{shown}.").format(shown=shown),
             )
         )
     if renamed:
         out.append(
             Problem(
-                "renamed_columns", "info", "Column names were changed: " + "; ".join(renamed) + "."
+                "renamed_columns", "info",
+                tr("Column names were changed: {changes}.").format(changes="; ".join(renamed)),
             )
         )
     return out
@@ -84,23 +81,21 @@ def header_only(columns: Sequence[str]) -> Problem:
     return Problem(
         "header_only",
         "fatal",
-        f"The file has column names ({', '.join(columns)}) but no rows of data below them.",
+        tr("The file has column names ({columns}) but no rows of data below them.").format(
+            columns=", ".join(columns)),
     )
 
 
 def no_label_column(columns: Sequence[str], text_column: str) -> Problem:
     """Classify, but no column other than the text one has any values."""
-    where = (
-        f"The file has a single column ('{columns[0]}')"
-        if len(columns) == 1
-        else f"Apart from '{text_column}', the columns are empty"
-    )
-    return Problem(
-        "no_label_column",
-        "fatal",
-        f"{where}, so there is no column for labels. A classifier needs a column of texts "
-        "and a column of labels.",
-    )
+    if len(columns) == 1:
+        message = tr("The file has a single column ('{column}'), so there is no column for "
+                     "labels. A classifier needs a column of texts and a column of labels.")
+    else:
+        message = tr("Apart from '{column}', the columns are empty, so there is no column for "
+                     "labels. A classifier needs a column of texts and a column of labels.")
+    return Problem("no_label_column", "fatal",
+                   message.format(column=columns[0] if len(columns) == 1 else text_column))
 
 
 def no_rows_left(n_rows: int, with_labels: bool) -> Problem:
@@ -108,8 +103,9 @@ def no_rows_left(n_rows: int, with_labels: bool) -> Problem:
     return Problem(
         "no_rows_left",
         "fatal",
-        f"No usable rows are left: all {n_rows:,} rows have an empty text"
-        + (" or a missing label." if with_labels else "."),
+        (tr("No usable rows are left: all {n:,} rows have an empty text or a missing label.")
+         if with_labels else tr("No usable rows are left: all {n:,} rows have an empty text.")
+         ).format(n=n_rows),
     )
 
 
@@ -119,8 +115,8 @@ def labels_stripped(examples: Sequence[str]) -> Problem:
     return Problem(
         "labels_stripped",
         "info",
-        f"Spaces around some labels were removed (for example {shown}), so they count as the "
-        "same label as without spaces.",
+        tr("Spaces around some labels were removed (for example {shown}), so they count as the "
+           "same label as without spaces.").format(shown=shown),
     )
 
 
@@ -135,23 +131,30 @@ def reader_problems(
         if reader.n_longer:
             n, rows = reader.n_longer, reader.longer_rows
             parts.append(
-                f"{_plural(n, 'row')} ({_first_rows(rows, n)}) {_verb(n, 'has', 'have')} more "
-                f"than {width} values — usually a separator inside a text without quotes; the "
-                f"extra pieces were joined back into '{text_column}'"
+                tr_n("{n:,} row ({rows}) has more than {width} values — usually a separator "
+                     "inside a text without quotes; the extra pieces were joined back into "
+                     "'{column}'",
+                     "{n:,} rows ({rows}) have more than {width} values — usually a separator "
+                     "inside a text without quotes; the extra pieces were joined back into "
+                     "'{column}'", n).format(n=n, rows=_first_rows(rows, n), width=width,
+                                              column=text_column)
             )
         if reader.n_shorter:
             n, rows = reader.n_shorter, reader.shorter_rows
             parts.append(
-                f"{_plural(n, 'row')} ({_first_rows(rows, n)}) {_verb(n, 'has', 'have')} fewer "
-                f"than {width} values; the missing ones were treated as empty"
+                tr_n("{n:,} row ({rows}) has fewer than {width} values; the missing ones were "
+                     "treated as empty",
+                     "{n:,} rows ({rows}) have fewer than {width} values; the missing ones were "
+                     "treated as empty", n).format(n=n, rows=_first_rows(rows, n), width=width)
             )
         out.append(
             Problem(
                 "ragged_rows",
                 "warning",
-                f"{_plural(n_ragged, 'row')} {_verb(n_ragged, 'does', 'do')} not have one value "
-                "per column "
-                f"({', '.join(columns)}): " + "; ".join(parts) + ".",
+                tr_n("{n:,} row does not have one value per column ({columns}): {details}.",
+                     "{n:,} rows do not have one value per column ({columns}): {details}.",
+                     n_ragged).format(n=n_ragged, columns=", ".join(columns),
+                                      details="; ".join(parts)),
                 tuple(sorted(reader.longer_rows + reader.shorter_rows)),
             )
         )
@@ -161,9 +164,9 @@ def reader_problems(
             Problem(
                 "unclosed_quote",
                 "warning",
-                f'Row {r} opens a quote (") that is never closed, so everything after it was '
-                "read as a single value and the rows after it are missing. Check that row in "
-                "the file.",
+                tr('Row {row} opens a quote (") that is never closed, so everything after it was '
+                   "read as a single value and the rows after it are missing. Check that row in "
+                   "the file.").format(row=r),
                 (r,),
             )
         )
@@ -172,9 +175,12 @@ def reader_problems(
             Problem(
                 "encoding_fallback",
                 "warning",
-                f"{_plural(reader.replaced_bytes, 'character')} did not fit the file's text "
-                f"encoding ({reader.fmt.encoding}) and were read as Windows-1252; accented "
-                "letters in those places may look wrong.",
+                tr_n("{n:,} character did not fit the file's text encoding ({encoding}) and was "
+                     "read as Windows-1252; accented letters in those places may look wrong.",
+                     "{n:,} characters did not fit the file's text encoding ({encoding}) and "
+                     "were read as Windows-1252; accented letters in those places may look wrong.",
+                     reader.replaced_bytes).format(n=reader.replaced_bytes,
+                                                   encoding=reader.fmt.encoding),
             )
         )
     return out
@@ -195,9 +201,10 @@ def drop_problems(
             Problem(
                 "rows_dropped_empty_text",
                 "warning",
-                f"{_plural(n_empty, 'row')} ({_first_rows(empty_rows, n_empty)}) "
-                f"{_verb(n_empty, 'was', 'were')} skipped because the text in '{text_column}' is "
-                "empty.",
+                tr_n("{n:,} row ({rows}) was skipped because the text in '{column}' is empty.",
+                     "{n:,} rows ({rows}) were skipped because the text in '{column}' is empty.",
+                     n_empty).format(n=n_empty, rows=_first_rows(empty_rows, n_empty),
+                                     column=text_column),
                 tuple(empty_rows),
             )
         )
@@ -206,9 +213,12 @@ def drop_problems(
             Problem(
                 "rows_dropped_missing_label",
                 "warning",
-                f"{_plural(n_missing, 'row')} ({_first_rows(missing_rows, n_missing)}) "
-                f"{_verb(n_missing, 'was', 'were')} skipped because the label in '{label_column}' "
-                "is missing (empty, or a placeholder such as 'N/A', 'nan' or '-').",
+                tr_n("{n:,} row ({rows}) was skipped because the label in '{column}' is missing "
+                     "(empty, or a placeholder such as 'N/A', 'nan' or '-').",
+                     "{n:,} rows ({rows}) were skipped because the label in '{column}' is missing "
+                     "(empty, or a placeholder such as 'N/A', 'nan' or '-').",
+                     n_missing).format(n=n_missing, rows=_first_rows(missing_rows, n_missing),
+                                       column=label_column),
                 tuple(missing_rows),
             )
         )
@@ -237,9 +247,10 @@ def label_problems(
             Problem(
                 "single_class",
                 "fatal",
-                f"Every row has the same label, '{only}', in '{label_column}'. A classifier needs "
-                "at least two different labels to learn the difference; check that this is the "
-                "right column, or add examples of the other labels.",
+                tr("Every row has the same label, '{label}', in '{column}'. A classifier needs "
+                   "at least two different labels to learn the difference; check that this is the "
+                   "right column, or add examples of the other labels.").format(
+                    label=only, column=label_column),
             )
         ]
     if rows_used >= 3 and (k == rows_used or (rows_used >= 20 and k > 0.5 * rows_used)):
@@ -247,9 +258,9 @@ def label_problems(
             Problem(
                 "all_labels_distinct",
                 "fatal",
-                f"The label column '{label_column}' looks like an ID: it has {k:,} different "
-                f"values for {rows_used:,} rows, so almost no label repeats. Choose the column "
-                "that holds the categories.",
+                tr("The label column '{column}' looks like an ID: it has {k:,} different "
+                   "values for {rows:,} rows, so almost no label repeats. Choose the column "
+                   "that holds the categories.").format(column=label_column, k=k, rows=rows_used),
             )
         ]
     out = []
@@ -259,7 +270,10 @@ def label_problems(
     variants = [names for names in groups.values() if len(names) > 1]
     if variants:
         described = "; ".join(
-            " and ".join(f"'{n}' ({class_counts[n]:,} rows)" for n in names) for names in variants
+            tr(" and ").join(tr_n("'{label}' ({n:,} row)", "'{label}' ({n:,} rows)",
+                                  class_counts[n]).format(label=n, n=class_counts[n])
+                             for n in names)
+            for names in variants
         )
         rare = [label_names.index(n) for names in variants for n in names[1:]]
         rows = row_numbers[np.isin(label_of_row, rare)][:1000]
@@ -267,9 +281,9 @@ def label_problems(
             Problem(
                 "labels_differ_by_case",
                 "warning",
-                f"Some labels in '{label_column}' differ only in capital letters: {described}. "
-                "They are counted as different labels; if they mean the same thing, write them "
-                "the same way in the file.",
+                tr("Some labels in '{column}' differ only in capital letters: {described}. "
+                   "They are counted as different labels; if they mean the same thing, write them "
+                   "the same way in the file.").format(column=label_column, described=described),
                 tuple(int(r) for r in rows),
             )
         )
@@ -280,9 +294,11 @@ def label_problems(
             Problem(
                 "small_classes",
                 "warning",
-                f"{_plural(len(small), 'label')} {'has' if len(small) == 1 else 'have'} fewer than "
-                f"{SMALL_CLASS} examples: {listing}. The model will hardly learn "
-                f"{'it' if len(small) == 1 else 'them'}; add examples or remove those rows.",
+                tr_n("{n:,} label has fewer than {min} examples: {listing}. The model will hardly "
+                     "learn it; add examples or remove those rows.",
+                     "{n:,} labels have fewer than {min} examples: {listing}. The model will "
+                     "hardly learn them; add examples or remove those rows.",
+                     len(small)).format(n=len(small), min=SMALL_CLASS, listing=listing),
             )
         )
     single = [n for n, c in class_counts.items() if c == 1]
@@ -291,9 +307,11 @@ def label_problems(
             Problem(
                 "classes_only_in_train",
                 "warning",
-                f"{_quote_list(single)} {'has' if len(single) == 1 else 'have'} a single example, "
-                "which cannot be split between training and testing: it is used for training "
-                "only and never tested.",
+                tr_n("{labels} has a single example, which cannot be split between training and "
+                     "testing: it is used for training only and never tested.",
+                     "{labels} have a single example, which cannot be split between training and "
+                     "testing: it is used for training only and never tested.",
+                     len(single)).format(labels=_quote_list(single)),
             )
         )
     counts = list(class_counts.values())
@@ -303,8 +321,9 @@ def label_problems(
             Problem(
                 "imbalanced_classes",
                 "info",
-                f"The labels are unbalanced: '{big}' has {counts[0]:,} examples and '{tiny}' only "
-                f"{counts[-1]:,}. The model may favour '{big}'; look at the per-label scores.",
+                tr("The labels are unbalanced: '{big}' has {n_big:,} examples and '{small}' only "
+                   "{n_small:,}. The model may favour '{big}'; look at the per-label scores.").format(
+                    big=big, n_big=counts[0], small=tiny, n_small=counts[-1]),
             )
         )
     if rows_used < FEW_ROWS:
@@ -312,8 +331,11 @@ def label_problems(
             Problem(
                 "few_examples",
                 "warning",
-                f"Only {_plural(rows_used, 'usable row')}. With so few examples the results are "
-                "mostly luck; a few hundred examples per label work much better.",
+                tr_n("Only {n:,} usable row. With so few examples the results are mostly luck; "
+                     "a few hundred examples per label work much better.",
+                     "Only {n:,} usable rows. With so few examples the results are mostly luck; "
+                     "a few hundred examples per label work much better.",
+                     rows_used).format(n=rows_used),
             )
         )
     return out
@@ -326,9 +348,11 @@ def generate_size_problem(n_chars: int, n_docs: int) -> list[Problem]:
             Problem(
                 "few_examples",
                 "warning",
-                f"There are only {n_chars:,} characters of text ({_plural(n_docs, 'line')}). A "
-                "text generator needs far more — a short book (about 100,000 characters) is a "
-                "good start.",
+                tr_n("There are only {chars:,} characters of text ({n:,} line). A text generator "
+                     "needs far more — a short book (about 100,000 characters) is a good start.",
+                     "There are only {chars:,} characters of text ({n:,} lines). A text generator "
+                     "needs far more — a short book (about 100,000 characters) is a good start.",
+                     n_docs).format(chars=n_chars, n=n_docs),
             )
         ]
     return []
@@ -352,9 +376,13 @@ def duplicate_problem(
         Problem(
             "duplicates_across_splits",
             "warning",
-            f"{_plural(len(dup_test), 'text')} of the test set and {len(dup_val):,} of the "
-            "validation set also appear in the training set, so the scores will look better "
-            "than they really are. Remove repeated rows from the file for an honest score.",
+            tr_n("{n:,} text of the test set and {n_val:,} of the validation set also appear in "
+                 "the training set, so the scores will look better than they really are. Remove "
+                 "repeated rows from the file for an honest score.",
+                 "{n:,} texts of the test set and {n_val:,} of the validation set also appear in "
+                 "the training set, so the scores will look better than they really are. Remove "
+                 "repeated rows from the file for an honest score.",
+                 len(dup_test)).format(n=len(dup_test), n_val=len(dup_val)),
             tuple(rows),
         )
     ]

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from tinystudio.core.errors import DataError
+from tinystudio.i18n import tr
 
 # fmt: off
 #: Column names that suggest free text (matched word by word, case-insensitively).
@@ -153,8 +154,7 @@ def resolve_column(columns: Sequence[str], key: str | int, role: str = "column")
             return int(wanted)
     listing = ", ".join(f"'{c}'" for c in columns)
     raise DataError(
-        f"There is no {role} '{key}' in this file. The columns are: {listing} "
-        f"(or a number from 0 to {len(columns) - 1}).",
+        tr("There is no {role} '{key}' in this file. The columns are: {listing} (or a number from 0 to {last}).").format(role=role, key=key, listing=listing, last=len(columns) - 1),
         code="unknown_column",
         details=f"available columns: {list(columns)}",
     )
@@ -196,15 +196,14 @@ def detect_columns(
     reasons: list[str] = []
     t_idx = l_idx = None
     if text_col is not None:
-        t_idx = resolve_column(columns, text_col, "text column")
-        reasons.append(f"You chose '{columns[t_idx]}' as the text column.")
+        t_idx = resolve_column(columns, text_col, tr("text column"))
+        reasons.append(tr("You chose '{column}' as the text column.").format(column=columns[t_idx]))
     if task == "classify" and label_col is not None:
-        l_idx = resolve_column(columns, label_col, "label column")
-        reasons.append(f"You chose '{columns[l_idx]}' as the label column.")
+        l_idx = resolve_column(columns, label_col, tr("label column"))
+        reasons.append(tr("You chose '{column}' as the label column.").format(column=columns[l_idx]))
     if t_idx is not None and t_idx == l_idx:
         raise DataError(
-            f"'{columns[t_idx]}' cannot be both the text column and the label "
-            "column. Choose two different columns.",
+            tr("'{column}' cannot be both the text column and the label column. Choose two different columns.").format(column=columns[t_idx]),
             code="same_column",
         )
     if t_idx is None:
@@ -226,7 +225,7 @@ def _guess_text(stats: list[_Stats], exclude: int | None, n_rows: int, reasons: 
     usable = [s for s in stats if s.filled and s.index != exclude]
     if not usable:
         raise DataError(
-            "None of the columns contains any text in the first rows of the file.",
+            tr("None of the columns contains any text in the first rows of the file."),
             code="no_text_column",
         )
     limit = _label_limit(n_rows)
@@ -245,32 +244,31 @@ def _guess_text(stats: list[_Stats], exclude: int | None, n_rows: int, reasons: 
     if not good:
         listing = ", ".join(f"'{s.name}'" for s in usable)
         raise DataError(
-            f"Every column holds numbers ({listing}); a text model needs a column "
-            "of text such as sentences, names or descriptions.",
+            tr("Every column holds numbers ({listing}); a text model needs a column of text such as sentences, names or descriptions.").format(listing=listing),
             code="no_text_column",
         )
     best = max(good, key=lambda s: (s.avg_len, -s.index))
-    reasons.append(f"'{best.name}' has the longest texts (avg {best.avg_len:.0f} characters).")
+    reasons.append(tr("'{name}' has the longest texts (avg {avg_len:.0f} characters).").format(name=best.name, avg_len=best.avg_len))
     # Only mention columns the user might have expected: those with longer values.
     skipped = [s for s in usable if s not in good and s.avg_len > best.avg_len]
     for s in skipped[:3]:
         why = (
-            "it holds numbers"
+            tr("it holds numbers")
             if s.numeric >= 0.5
-            else "it holds links"
+            else tr("it holds links")
             if s.url >= 0.8
-            else "it looks like an ID"
+            else tr("it looks like an ID")
             if s.id_named
-            else "it looks like labels"
+            else tr("it looks like labels")
         )
-        reasons.append(f"'{s.name}' was not used as text because {why}.")
+        reasons.append(tr("'{name}' was not used as text because {why}.").format(name=s.name, why=why))
     return best.index
 
 
 def _guess_label(stats: list[_Stats], exclude: int, n_rows: int, reasons: list[str]) -> int | None:
     others = [s for s in stats if s.index != exclude and s.filled]
     if not others:
-        reasons.append("There is no other column that could hold the labels.")
+        reasons.append(tr("There is no other column that could hold the labels."))
         return None
     limit = _label_limit(n_rows)
     good = [s for s in others if 2 <= s.distinct <= limit and not s.id_named]
@@ -278,18 +276,15 @@ def _guess_label(stats: list[_Stats], exclude: int, n_rows: int, reasons: list[s
         best = max(good, key=lambda s: (s.label_named, s.index))
         examples = ", ".join(f"'{v}'" for v in best.common)
         reasons.append(
-            f"'{best.name}' has {best.distinct} different values repeated many "
-            f"times (for example {examples}), like labels do."
+            tr("'{name}' has {distinct} different values repeated many times (for example {examples}), like labels do.").format(name=best.name, distinct=best.distinct, examples=examples)
         )
         if best.label_named:
-            reasons.append(f"Its name, '{best.name}', also suggests labels.")
+            reasons.append(tr("Its name, '{name}', also suggests labels.").format(name=best.name))
         return best.index
     # Nothing looks like labels in the sample (a file sorted by label shows one value at the
     # top). Take the most plausible column anyway; the report will say what is wrong with it.
     best = min(others, key=lambda s: (not s.label_named, s.id_named, s.distinct, -s.index))
     reasons.append(
-        f"'{best.name}' was the best remaining choice for labels, but its values "
-        f"do not look like labels ({best.distinct} different values in the first "
-        f"{n_rows} rows)."
+        tr("'{name}' was the best remaining choice for labels, but its values do not look like labels ({distinct} different values in the first {n_rows} rows).").format(name=best.name, distinct=best.distinct, n_rows=n_rows)
     )
     return best.index

@@ -32,7 +32,8 @@ MIN_CONSISTENCY = 0.8
 #: Rows looked at by the header vote.
 HEADER_ROWS = 50
 
-_DELIMITER_WORDS = {",": "commas", ";": "semicolons", "\t": "tabs", "|": "vertical bars (|)"}
+_DELIMITER_WORDS = {",": tr_noop("commas"), ";": tr_noop("semicolons"), "\t": tr_noop("tabs"),
+                    "|": tr_noop("vertical bars (|)")}
 _ENCODING_WORDS = {
     "utf-8": tr_noop("UTF-8"),
     "utf-8-sig": tr_noop("UTF-8 (with BOM)"),
@@ -111,9 +112,11 @@ class FileFormat:
             return f"{self.workbook or tr('spreadsheet')}, {which}, {tr(head)}"
         enc = describe_encoding(self.encoding)
         if self.kind == "text":
-            return f"{enc} plain text, one example per line"
-        sep = _DELIMITER_WORDS.get(self.delimiter or ",", repr(self.delimiter))
-        return f"{enc} text, values separated by {sep}, {head}"
+            return tr("{encoding} plain text, one example per line").format(encoding=enc)
+        sep = _DELIMITER_WORDS.get(self.delimiter or ",")
+        sep = tr(sep) if sep else repr(self.delimiter)
+        return tr("{encoding} text, values separated by {separator}, {header}").format(
+            encoding=enc, separator=sep, header=tr(head))
 
     def csv_options(self) -> dict[str, object]:
         """Keyword arguments for :func:`csv.reader` matching this format."""

@@ -27,6 +27,7 @@ from operator import itemgetter
 from tinystudio.core.data import sheets
 from tinystudio.core.data.encoding import FALLBACK_ERRORS, fallback_count, reset_fallback_count
 from tinystudio.core.data.formats import FileFormat, sniff_format
+from tinystudio.i18n import tr
 
 #: Largest field we accept. 2**31 - 1 fits a C long everywhere (Windows included) and is far
 #: above the 50 MB a single quoted text can reasonably reach.
@@ -115,12 +116,12 @@ def column_names(header: Sequence[str] | None, width: int) -> tuple[list[str], l
         name = header[j].strip() if j < len(header) else ""
         if not name:
             name = f"column {j + 1}"
-            notes.append(f"column {j + 1} has no name in the header")
+            notes.append(tr("column {number} has no name in the header").format(number=j + 1))
         seen[name.casefold()] += 1
         if seen[name.casefold()] > 1:
             new = f"{name} ({seen[name.casefold()]})"
             notes.append(
-                f"'{name}' appears more than once in the header; the copy is called '{new}'"
+                tr("'{name}' appears more than once in the header; the copy is called '{new}'").format(name=name, new=new)
             )
             name = new
         names.append(name)

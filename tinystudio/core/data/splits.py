@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from tinystudio.core.errors import ConfigError
+from tinystudio.i18n import tr
 
 
 @dataclass(frozen=True)
@@ -31,8 +32,7 @@ class Splits:
 def check_fractions(val_fraction: float, test_fraction: float) -> None:
     if not (0 <= val_fraction < 1 and 0 <= test_fraction < 1 and val_fraction + test_fraction < 1):
         raise ConfigError(
-            f"The validation and test shares ({val_fraction:g} and {test_fraction:g}) must be "
-            "between 0 and 1 and leave something for training.",
+            tr("The validation and test shares ({val_fraction:g} and {test_fraction:g}) must be between 0 and 1 and leave something for training.").format(val_fraction=val_fraction, test_fraction=test_fraction),
             code="bad_split_fractions",
         )
 
