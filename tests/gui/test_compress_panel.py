@@ -6,6 +6,7 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+import shutil  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
 import threading  # noqa: E402
@@ -35,13 +36,20 @@ def no_leaks(qtbot):
 
 
 @pytest.fixture
-def panel(qtbot, no_leaks, tf_classify, tmp_path):
+def model_copy(tf_classify, tmp_path):
+    """A private copy of the shared model folder: its variants are written inside it."""
+    folder = tmp_path / "model"
+    shutil.copytree(tf_classify[0], folder, ignore=shutil.ignore_patterns("variants"))
+    return folder
+
+
+@pytest.fixture
+def panel(qtbot, no_leaks, tf_classify, model_copy):
     from tinystudio.gui.compress_panel import CompressPanel
 
     p = CompressPanel()
-    p._out_root = tmp_path / "variants"
     qtbot.addWidget(p)
-    p.set_model(str(tf_classify[0]), tf_classify[1])
+    p.set_model(str(model_copy), tf_classify[1])
     p.show()
     return p
 
@@ -61,21 +69,21 @@ def test_run_fills_table_and_charts_then_answers_side_by_side(qtbot, panel):
     assert panel.table.rowCount() == 3
     assert panel.table.item(0, 0).text() == "original"
     assert panel.table.item(2, 0).text() == "prune 50% → int8"
-    assert float(panel.table.item(2, 2).text()) < 0.4  # size ratio vs the original
-    assert panel.scatter_points.data.size == 3
+    assert float(panel.table.item(2, 2).text().rstrip("×")) < 0.4  # size ratio vs the original
+    assert panel.view.scatter_points.data.size == 3
     assert panel.progress.value() == 1000
     assert "Measured on this computer" in panel.status.text()
     # The last variant is selected: its reasons and changed answers are shown.
     assert panel.table.currentRow() == 2
-    assert "prune 50% → int8" in panel.notes.toPlainText()
+    assert "prune 50% → int8" in panel.view.notes.toPlainText()
     assert len(result.variants) == 2
 
-    panel.prompt.setText("a small furry animal that lives in trees")
-    with qtbot.waitSignal(panel.answered, timeout=WAIT_MS) as answers:
-        qtbot.mouseClick(panel.ask_button, Qt.MouseButton.LeftButton)
+    panel.view.prompt.setText("a small furry animal that lives in trees")
+    with qtbot.waitSignal(panel.view.answered, timeout=WAIT_MS) as answers:
+        qtbot.mouseClick(panel.view.ask_button, Qt.MouseButton.LeftButton)
     original, variant = answers.args
     assert "sure" in original and "sure" in variant
-    assert panel.answer_original.text() == original and panel.answer_variant.text() == variant
+    assert panel.view.answer_original.text() == original and panel.view.answer_variant.text() == variant
 
 
 def test_distillation_plots_live_and_stops_when_asked(qtbot, panel):
@@ -92,8 +100,8 @@ def test_distillation_plots_live_and_stops_when_asked(qtbot, panel):
     assert panel.run_button.isEnabled() and not panel.running
 
 
-def test_without_a_dataset_the_training_file_is_proposed(qtbot, panel, tf_classify):
-    panel.set_model(str(tf_classify[0]), None)
+def test_without_a_dataset_the_training_file_is_proposed(qtbot, panel, tf_classify, model_copy):
+    panel.set_model(str(model_copy), None)
     assert panel.data_row.isVisibleTo(panel)
     assert panel.data_path.text() == tf_classify[1].path
     panel.prune.setChecked(False)

@@ -10,8 +10,8 @@ its answers on 100 held-out inputs are compared with the PyTorch model's. The to
   a language model has many near-ties, so a tiny weight change flips some of them).
 
 Files are written to a temporary folder beside the target and moved into place only when the
-check passed, so a failed export leaves nothing half-made. A ``USAGE.md`` with a short code
-snippet is written beside each export.
+check passed, so a failed export leaves nothing half-made. A ``USAGE.md`` is written beside each
+export: which program opens it without code first, then a short code snippet.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from pathlib import Path
 
 import torch
 
-from tinystudio.i18n import tr
+from tinystudio.i18n import tr, tr_noop
 
 from .errors import TinyStudioError
 from .inference import TrainedModel
@@ -40,6 +40,11 @@ OPSET = 17
 TOLERANCE = {"safetensors": 1e-6, "safetensors-fp16": 1e-2, "onnx": 1e-4, "onnx-int8": None}
 MIN_AGREEMENT = {"safetensors": 1.0, "safetensors-fp16": 0.99, "onnx": 1.0, "onnx-int8": 0.99}
 MIN_AGREEMENT_GENERATE_INT8 = 0.97
+INT8_VARIANT_FORMATS = tr_noop(
+    "This variant keeps its 8-bit numbers in PyTorch's own layers, which other programs cannot "
+    "read: export it as a TinyStudio model folder, or, for other programs, export the model it "
+    "was made from with the format 'onnx-int8'."
+)
 
 
 class ExportError(TinyStudioError):
@@ -80,12 +85,8 @@ def export_model(
         raise ExportError(tr("Unknown export format {fmt!r}: choose one of {choices}.").format(fmt=fmt, choices=', '.join(FORMATS)))
     say = on_progress or (lambda m: None)
     model = load_model(model_dir)
-    if (model.variant or {}).get("storage") == "int8":
-        raise ExportError(
-            tr("This is a PyTorch int8 variant, which other programs cannot read. Export the "
-            "original (or pruned / distilled) model with the format 'onnx-int8' instead."),
-            code="export_int8_variant",
-        )
+    if (model.variant or {}).get("storage") == "int8" and fmt != "safetensors":
+        raise ExportError(tr(INT8_VARIANT_FORMATS), code="export_int8_variant")
     out = Path(out)
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise ExportError(tr("'{out}' already exists and is not an empty folder; choose a new name.").format(out=out), code="exists")
@@ -311,17 +312,32 @@ def verify(model: TrainedModel, fmt: str, folder: Path, texts: list[str]) -> dic
     }
 
 
-# -- the snippet --------------------------------------------------------------------------------
+# -- the instructions ---------------------------------------------------------------------------
 def usage_text(fmt: str, model: TrainedModel) -> str:
+    """``USAGE.md``: what the files are, how to use them without code, then from code."""
+    task = "sorts a text into one of its labels" if model.task == "classify" else "continues a text"
     if fmt.startswith("safetensors"):
         call = (
             'print(model.predict(["your text here"])[0].label)'
             if model.task == "classify"
             else 'print("".join(model.generate("Once upon", max_tokens=100)))'
         )
-        return f"""# TinyStudio model folder ({fmt})
+        command = ("predict FOLDER 'your text'" if model.task == "classify"
+                   else "generate FOLDER --prompt 'Once upon'")
+        return f"""# A TinyStudio model ({fmt})
 
-Open it in TinyStudio, or from Python:
+This folder holds a text model that {task}. `model.safetensors` holds its numbers,
+`tokenizer.json` how it splits text into pieces, `config.json` its settings and labels.
+
+## Without writing code
+
+Open it in **TinyStudio**: *File ▸ Open model…* and choose this folder. The *Try it* tab
+answers the texts you type; *Evaluate* scores it on a data file. TinyStudio is free; give this
+whole folder (not just one file) to anyone who has it.
+
+From a terminal: `tinystudio {command}`
+
+## From code (Python)
 
 ```python
 from tinystudio.core.modelio import load_model
@@ -329,8 +345,6 @@ from tinystudio.core.modelio import load_model
 model = load_model("path/to/this/folder")
 {call}
 ```
-
-Command line: `tinystudio {"predict FOLDER 'your text'" if model.task == "classify" else "generate FOLDER --prompt 'Once upon'"}`
 """
     labels = json.dumps(list(model.label_names))
     if model.task == "classify":
@@ -352,10 +366,24 @@ for _ in range(100):  # greedy: always the most likely next token
     logits = session.run(None, {{"ids": x}})[0]
     ids.append(int(logits[0, -1].argmax()))
 print(tok.decode(ids))"""
-    return f"""# TinyStudio ONNX export ({fmt})
+    return f"""# A text model in the ONNX format ({fmt})
 
-`model.onnx` runs with ONNX Runtime on any computer or phone; `tokenizer.json` turns text into
-token ids (HuggingFace `tokenizers`); `export.json` lists the labels and input names.
+This folder holds a text model that {task}, in ONNX, an open format that many programs can
+run. `model.onnx` is the model, `tokenizer.json` says how it splits text into pieces (tokens),
+`export.json` lists its labels and inputs. This USAGE.md is plain text: any text editor opens it.
+
+## Without writing code
+
+* **Look inside**: Netron (free, https://netron.app, or the Netron app) opens `model.onnx` and
+  draws its layers.
+* **Use it**: an ONNX model runs inside another program that includes the free ONNX Runtime
+  (https://onnxruntime.ai): apps on Windows, Mac, Linux, phones and web pages. Give this whole
+  folder to the person building that program; the section below tells them what to do.
+* **Just try it**: open the TinyStudio model this came from (*File ▸ Open model…*) and use the
+  *Try it* tab: this file was checked to give the same answers.
+
+## From code (Python)
+
 Several texts at once: pad with id {model.tokenizer.pad_id} and set `mask` False on padding.
 
 ```python

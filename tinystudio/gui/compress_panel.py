@@ -1,20 +1,16 @@
 """The Compress tab: choose methods, run them in the background, compare the measured variants.
 
 The widgets never call torch: the run, the answers side by side and the data loading are
-jobs (plain functions below) started with :func:`tinystudio.gui.worker.start`. torch is
-imported inside those jobs only, on the worker thread.
+jobs (plain functions) started with :func:`tinystudio.gui.worker.start`. torch is imported
+inside those jobs only, on the worker thread. Variants are saved in the model's own folder
+(``MODEL/variants``, see :mod:`tinystudio.core.variants`) and every run of the session stays in
+the table (:mod:`.variants_view`).
 """
 
 from __future__ import annotations
 
-import math
-import tempfile
-from pathlib import Path
-
-import pyqtgraph as pg
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDoubleSpinBox,
@@ -22,27 +18,21 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
-    QPlainTextEdit,
     QProgressBar,
     QPushButton,
     QSpinBox,
-    QSplitter,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from tinystudio.core.training.events import EvalEvent, StepEvent, TrainStarted
+from tinystudio.core.variants import method_availability, read_config, variants_dir
 
-from . import worker
-from .plots import METRIC_COLOUR, TRAIN_COLOUR, VAL_COLOUR, BarChart, TrainingPlots, style_plot
-
-COLUMNS = ["Variant", "File size", "× size", "Word table", "Parameters", "Non-zero", "Latency p50",
-           "× time", "p95", "Batch of 32", "Peak memory", "Quality", "Δ quality", "Changed answers"]
+from . import help_texts, worker
+from .plots import TrainingPlots
+from .variants_view import VariantsView
 
 
 # -- jobs (run on the worker thread) ------------------------------------------------------------
@@ -58,106 +48,108 @@ def run_compression(task, model_dir: str, steps: list[dict], out_dir: str, datas
     )
 
 
-def answer_both(task, folders: tuple[str, str], text: str, cache: dict) -> tuple[str, str]:
-    """Job: the original's and the variant's answer to the same text (models cached by folder)."""
-    worker.prepare_torch()
-    from tinystudio.core.modelio import load_model
-
-    answers = []
-    for folder in folders:
-        if folder not in cache:
-            cache[folder] = load_model(folder)
-        model = cache[folder]
-        if model.task == "classify":
-            p = model.predict([text])[0]
-            answers.append(f"{p.label}  ({p.confidence:.0%} sure)")
-        else:  # greedy, so the two answers differ only because the models do
-            answers.append(text + "".join(model.generate(text, max_tokens=120, temperature=0)))
-    return answers[0], answers[1]
-
-
 # -- the panel ----------------------------------------------------------------------------------
 class CompressPanel(QWidget):
     finished = Signal(object)  # LabResult
     failed = Signal(str, str)
-    answered = Signal(str, str)  # original's answer, variant's answer
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.model_dir: str | None = None
         self.dataset = None
-        self.result = None
+        self.result = None  # the last run's LabResult
         self.handle: worker.TaskHandle | None = None
-        self._answer_handle: worker.TaskHandle | None = None
-        self._model_cache: dict = {}
-        self._out_root = Path(tempfile.gettempdir()) / "tinystudio-variants"
+        self._model_key: tuple | None = None  # which model the table's rows belong to
 
-        # Methods and settings.
-        box = QGroupBox("Methods (they stack in this order: prune → distil → half precision → int8)")
+        # Methods and settings: one method per line, its settings beside it.
+        box = QGroupBox("Ways to make the model smaller")
+        box.setToolTip("With 'one after the other' ticked they are applied in this order: "
+                       "prune → distil → 16-bit → 8-bit.")
         grid = QGridLayout(box)
-        self.prune = QCheckBox("Prune: zero the smallest weights")
-        self.sparsity = _spin(10, 95, 50, "%")
-        self.units = QCheckBox("Remove hidden units (transformer)")
-        self.units_share = _spin(10, 90, 50, "%")
-        self.finetune = _spin(0, 600, 0, " s fine-tune after pruning")
-        self.distil = QCheckBox("Distil into a smaller student")
+        self.prune = _check("compressPrune", "Prune: set the smallest weights to zero", "prune")
+        self.sparsity = _spin(10, 95, 50, "% of the weights")
+        self.finetune = _spin(0, 600, 0, " s of practice after")
+        self.finetune.setToolTip(help_texts.tip("finetune"))
+        self.units = _check("compressUnits", "Remove hidden units", "prune_units")
+        self.units_share = _spin(10, 90, 50, "% of the units")
+        self.distil = _check("compressDistil", "Distil: teach a smaller model", "distill")
         self.student = QComboBox()
         self.student.addItems(["tiny", "small", "base"])
+        self.student.setToolTip("The size of the smaller model (the student).")
         self.student_kind = QComboBox()
         self.student_kind.addItems(["same kind", "fasttext", "transformer", "lstm"])
+        self.student_kind.setToolTip(help_texts.tip("model_kind"))
         self.temperature = QDoubleSpinBox()
         self.temperature.setRange(0.5, 10.0)
         self.temperature.setValue(2.0)
-        self.temperature.setPrefix("T = ")
+        self.temperature.setPrefix("softness ")
+        self.temperature.setToolTip(help_texts.tip("distil_temperature"))
         self.alpha = QDoubleSpinBox()
         self.alpha.setRange(0.0, 1.0)
         self.alpha.setSingleStep(0.1)
         self.alpha.setValue(0.7)
-        self.alpha.setPrefix("α = ")
-        self.distil_time = _spin(2, 3600, 60, " s of training")
+        self.alpha.setPrefix("teacher's share ")
+        self.alpha.setToolTip(help_texts.tip("alpha"))
+        self.distil_time = _spin(2, 3600, 60, " s of teaching")
         self.half = QComboBox()
-        self.half.addItems(["no half precision", "fp16 (16-bit file)", "bf16 (16-bit file)"])
-        self.int8 = QCheckBox("int8: 8-bit weights (smaller, often faster)")
+        self.half.setObjectName("compressHalf")
+        self.half.setAccessibleName("16-bit numbers")
+        self.half.addItems(["keep 32-bit numbers", "16-bit numbers (fp16)", "16-bit numbers (bf16)"])
+        self.half.setToolTip(help_texts.tip("fp16") + "<br>" + help_texts.tip("bf16"))
+        self.int8 = _check("compressInt8", "8-bit numbers (int8): about 4× smaller", "int8")
         self.int8.setChecked(True)
-        self.stack = QCheckBox("Stack the methods (each builds on the previous)")
+        self.stack = _check("compressStack", "Apply them one after the other", "stack")
         self.stack.setChecked(True)
-        self.stack.setToolTip("Off: each method is applied to the original on its own.")
-        grid.addWidget(self.prune, 0, 0)
-        grid.addWidget(self.sparsity, 0, 1)
-        grid.addWidget(self.units, 0, 2)
-        grid.addWidget(self.units_share, 0, 3)
-        grid.addWidget(self.finetune, 0, 4)
-        grid.addWidget(self.distil, 1, 0)
-        grid.addWidget(self.student, 1, 1)
-        grid.addWidget(self.student_kind, 1, 2)
-        grid.addWidget(self.temperature, 1, 3)
-        grid.addWidget(self.alpha, 1, 4)
-        grid.addWidget(self.distil_time, 1, 5)
-        grid.addWidget(self.half, 2, 0)
-        grid.addWidget(self.int8, 2, 1, 1, 2)
-        grid.addWidget(self.stack, 2, 3, 1, 2)
+        rows = (
+            (self.prune, self.sparsity, self.finetune),
+            (self.units, self.units_share),
+            (self.distil, self.student, self.student_kind),
+            (None, self.temperature, self.alpha, self.distil_time),
+            (self.half,),
+            (self.int8,),
+            (self.stack,),
+        )
+        for r, widgets in enumerate(rows):
+            for c, w in enumerate(widgets):
+                if w is not None:
+                    grid.addWidget(w, r, c)
+        grid.setColumnStretch(3, 1)
+        self.why_off = QLabel()
+        self.why_off.setObjectName("compressWhyOff")
+        self.why_off.setWordWrap(True)
+        self.why_off.setStyleSheet("color:palette(mid)")
+        grid.addWidget(self.why_off, len(rows), 0, 1, 4)
+        self._method_boxes = {"prune": self.prune, "prune-units": self.units, "distill": self.distil,
+                              "int8": self.int8}
 
         # Data (only when the model's own file is not known).
         self.data_row = QWidget()
         drow = QHBoxLayout(self.data_row)
         drow.setContentsMargins(0, 0, 0, 0)
         self.data_path = QLineEdit()
+        self.data_path.setObjectName("compressDataPath")
+        self.data_path.setAccessibleName("Data file to measure on")
         self.data_path.setPlaceholderText("The data file the model was trained on")
         browse = QPushButton("Choose…")
-        browse.clicked.connect(self._choose_data)
+        browse.clicked.connect(lambda _checked=False: self._choose_data())
         drow.addWidget(QLabel("Measure on:"))
         drow.addWidget(self.data_path, 1)
         drow.addWidget(browse)
 
         # Run controls.
         self.run_button = QPushButton("Run")
-        self.run_button.clicked.connect(self.run)
+        self.run_button.setObjectName("compressRunButton")
+        self.run_button.setAccessibleName("Run compression")
+        self.run_button.clicked.connect(lambda _checked=False: self.run())
         self.stop_button = QPushButton("Stop")
-        self.stop_button.clicked.connect(self.stop)
+        self.stop_button.setObjectName("compressStopButton")
+        self.stop_button.setAccessibleName("Stop compression")
+        self.stop_button.clicked.connect(lambda _checked=False: self.stop())
         self.stop_button.setEnabled(False)
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)
         self.status = QLabel("Open or train a model first.")
+        self.status.setObjectName("compressStatus")
         self.status.setWordWrap(True)
         run_row = QHBoxLayout()
         run_row.addWidget(self.run_button)
@@ -166,73 +158,17 @@ class CompressPanel(QWidget):
         self.plots = TrainingPlots()  # distillation / fine-tune, live
         self.plots.setVisible(False)
 
-        # Results.
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels(COLUMNS)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.itemSelectionChanged.connect(self._on_select)
-        self.table.horizontalHeaderItem(COLUMNS.index("Peak memory")).setToolTip(
-            "Extra memory at the highest point while loading the variant from disk and answering "
-            "32 texts at once (an int8 model is rebuilt from a full-size one while loading)."
-        )
-        self.table.horizontalHeaderItem(COLUMNS.index("Word table")).setToolTip(
-            "Share of the file taken by the word (and position) tables: int8 shrinks them on disk, "
-            "but looking words up was never the slow part."
-        )
-        self.size_chart, self.latency_chart, self.quality_chart = BarChart(), BarChart(), BarChart()
-        self.size_chart.setTitle("File size (MB)")
-        self.latency_chart.setTitle("ms per text (median)")
-        self.scatter = pg.PlotWidget(title="Size against quality")
-        style_plot(self.scatter)
-        self.scatter.setLabel("bottom", "file size (MB)")
-        self.scatter_points = pg.ScatterPlotItem(size=11, brush=VAL_COLOUR, pen=None)
-        self.scatter.addItem(self.scatter_points)
-        self._scatter_labels: list[pg.TextItem] = []
-        charts = QHBoxLayout()
-        for chart in (self.size_chart, self.latency_chart, self.quality_chart, self.scatter):
-            chart.setMinimumHeight(170)
-            charts.addWidget(chart)
-        self.notes = QPlainTextEdit()
-        self.notes.setReadOnly(True)
-        self.notes.setPlaceholderText("Select a variant to see why it is (not) smaller or faster, "
-                                      "and which answers changed.")
+        self.view = VariantsView()
+        self.view.failed.connect(self.failed)
+        self.table = self.view.table  # tests and the window read the table directly
 
-        # Try side by side.
-        self.prompt = QLineEdit()
-        self.prompt.setPlaceholderText("Type a text; the original and the selected variant both answer")
-        self.prompt.returnPressed.connect(self.ask_both)
-        self.ask_button = QPushButton("Ask both")
-        self.ask_button.clicked.connect(self.ask_both)
-        self.answer_original = QLabel("—")
-        self.answer_variant = QLabel("—")
-        for lab in (self.answer_original, self.answer_variant):
-            lab.setWordWrap(True)
-            lab.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        try_box = QGroupBox("Try it side by side")
-        tlay = QGridLayout(try_box)
-        tlay.addWidget(self.prompt, 0, 0, 1, 2)
-        tlay.addWidget(self.ask_button, 0, 2)
-        tlay.addWidget(QLabel("<b>Original</b>"), 1, 0)
-        self.variant_title = QLabel("<b>Selected variant</b>")
-        tlay.addWidget(self.variant_title, 1, 1)
-        tlay.addWidget(self.answer_original, 2, 0)
-        tlay.addWidget(self.answer_variant, 2, 1)
-
-        lower = QSplitter(Qt.Orientation.Horizontal)
-        lower.addWidget(self.notes)
-        lower.addWidget(try_box)
         lay = QVBoxLayout(self)
         lay.addWidget(box)
         lay.addWidget(self.data_row)
         lay.addLayout(run_row)
         lay.addWidget(self.status)
         lay.addWidget(self.plots)
-        lay.addWidget(self.table, 2)
-        lay.addLayout(charts, 2)
-        lay.addWidget(lower, 1)
+        lay.addWidget(self.view, 1)
         self._set_running(False)
 
     # -- public ---------------------------------------------------------------------------
@@ -240,10 +176,16 @@ class CompressPanel(QWidget):
         """The model to compress (a model folder) and its data (a core Dataset, or None)."""
         self.model_dir = str(model_dir) if model_dir else None
         self.dataset = dataset
-        self._model_cache = {}
-        self.data_row.setVisible(dataset is None)
+        config = read_config(model_dir) if model_dir else {}
+        key = (self.model_dir, config.get("saved_at"))
+        if key != self._model_key:  # another model: its variants start a new table
+            self._model_key = key
+            self.result = None
+            self.view.clear()
+        self._offer_methods(config)
+        self.data_row.setVisible(bool(model_dir) and dataset is None)
         if model_dir and dataset is None and not self.data_path.text():
-            self.data_path.setText(_training_file(model_dir))
+            self.data_path.setText(str((config.get("data") or {}).get("path") or ""))
         self.status.setText("Choose methods and press Run." if model_dir else "Open or train a model first.")
         self._set_running(False)
 
@@ -253,21 +195,21 @@ class CompressPanel(QWidget):
 
     def selected_steps(self) -> list[dict]:
         steps: list[dict] = []
-        if self.prune.isChecked():
+        if self.prune.isChecked() and self.prune.isEnabled():
             steps.append({"method": "prune", "amount": self.sparsity.value() / 100,
                           "finetune_seconds": float(self.finetune.value())})
-        if self.units.isChecked():
+        if self.units.isChecked() and self.units.isEnabled():
             steps.append({"method": "prune-units", "amount": self.units_share.value() / 100,
                           "finetune_seconds": float(self.finetune.value())})
-        if self.distil.isChecked():
+        if self.distil.isChecked() and self.distil.isEnabled():
             kind = self.student_kind.currentText()
             steps.append({"method": "distill", "preset": self.student.currentText(),
                           "kind": None if kind == "same kind" else kind,
                           "temperature": self.temperature.value(), "alpha": self.alpha.value(),
                           "seconds": float(self.distil_time.value())})
-        if self.half.currentIndex():
+        if self.half.currentIndex() and self.half.isEnabled():
             steps.append({"method": "fp16" if self.half.currentIndex() == 1 else "bf16"})
-        if self.int8.isChecked():
+        if self.int8.isChecked() and self.int8.isEnabled():
             steps.append({"method": "int8"})
         return steps
 
@@ -278,14 +220,13 @@ class CompressPanel(QWidget):
         if not steps:
             self.status.setText("Tick at least one method first.")
             return
-        self._out_root.mkdir(parents=True, exist_ok=True)
-        out_dir = tempfile.mkdtemp(prefix=Path(self.model_dir).name + "-", dir=self._out_root)
         self.plots.setVisible(any(s["method"] == "distill" or s.get("finetune_seconds") for s in steps))
         self.progress.setValue(0)
         self.status.setText("Starting…")
         self.handle = worker.start(
-            "compress", run_compression, self.model_dir, steps, out_dir, self.dataset,
-            self.data_path.text().strip() if self.dataset is None else None, self.stack.isChecked(),
+            "compress", run_compression, self.model_dir, steps, str(variants_dir(self.model_dir)),
+            self.dataset, self.data_path.text().strip() if self.dataset is None else None,
+            self.stack.isChecked(),
         )
         self.handle.progress.connect(self._on_progress)
         self.handle.finished.connect(self._on_finished)
@@ -296,19 +237,6 @@ class CompressPanel(QWidget):
         if self.handle is not None:
             self.handle.stop()
             self.status.setText("Stopping after the current step…")
-
-    def ask_both(self) -> None:
-        row = self.table.currentRow()
-        text = self.prompt.text().strip()
-        if self.result is None or row < 0 or not text or self._answer_handle is not None:
-            return
-        rows = [self.result.original, *self.result.variants]
-        folders = (self.result.original.folder, rows[row].folder)
-        self.answer_original.setText("…")
-        self.answer_variant.setText("…")
-        self._answer_handle = worker.start("answer-both", answer_both, folders, text, self._model_cache)
-        self._answer_handle.finished.connect(self._on_answers)
-        self._answer_handle.failed.connect(self._on_answer_failed)
 
     # -- worker signals -------------------------------------------------------------------
     def _on_progress(self, ev) -> None:
@@ -326,11 +254,12 @@ class CompressPanel(QWidget):
         self.handle = None
         self._set_running(False)
         self.result = result
-        self.status.setText(f"Measured on this computer just now, on the {result.evaluated_on}; "
-                            "one thread; batch 1 unless noted.")
-        self._fill_table()
-        self._fill_charts()
-        self.table.selectRow(len(result.variants))
+        runs = "" if len(self.view.rows) <= 1 else " Earlier variants of this session are kept above them."
+        self.view.add_run(result)
+        self.status.setText(
+            f"Measured on this computer just now, on the {result.evaluated_on}; one text at a time "
+            f"unless noted. Saved in {variants_dir(self.model_dir)}.{runs}"
+        )
         self.finished.emit(result)
 
     def _on_failed(self, message: str, details: str) -> None:
@@ -340,96 +269,26 @@ class CompressPanel(QWidget):
         self.status.setText(message)
         self.failed.emit(message, details)
 
-    def _on_answers(self, pair) -> None:
-        self._answer_handle = None
-        self.answer_original.setText(pair[0])
-        self.answer_variant.setText(pair[1])
-        self.answered.emit(pair[0], pair[1])
-
-    def _on_answer_failed(self, message: str, details: str) -> None:
-        self._answer_handle = None
-        self.answer_variant.setText(message)
-        self.failed.emit(message, details)
-
     # -- drawing --------------------------------------------------------------------------
+    def _offer_methods(self, config: dict) -> None:
+        """Enable only the methods that apply to this model; say why the others are off."""
+        why = method_availability(config) if config else {}
+        reasons = []
+        for method, box in self._method_boxes.items():
+            reason = why.get(method, "")
+            box.setEnabled(not reason)
+            if reason:
+                box.setChecked(False)
+            box.setToolTip(reason or box.property("plainTip"))
+            if reason and reason not in reasons:
+                reasons.append(reason)
+        self.half.setEnabled(not why.get("fp16"))
+        self.why_off.setText("\n".join(f"Greyed out: {r}" for r in reasons))
+        self.why_off.setVisible(bool(reasons))
+
     def _set_running(self, running: bool) -> None:
         self.run_button.setEnabled(not running and self.model_dir is not None)
         self.stop_button.setEnabled(running)
-
-    def _fill_table(self) -> None:
-        res = self.result
-        base = res.original
-        rows = [base, *res.variants]
-        q_key, q_name = _quality_key(base)
-        self.table.setRowCount(len(rows))
-        for r, m in enumerate(rows):
-            q = m.quality.get(q_key, math.nan)
-            dq = q - base.quality.get(q_key, math.nan)
-            cells = [
-                m.name,
-                _mb(m.size_bytes),
-                f"{m.size_bytes / base.size_bytes:.2f}",
-                f"{m.embedding_bytes / max(m.size_bytes, 1):.0%}",
-                f"{m.params:,}",
-                f"{m.nonzero_params:,}",
-                f"{m.latency_ms_p50:.2f} ms",
-                f"{m.latency_ms_p50 / base.latency_ms_p50:.2f}",
-                f"{m.latency_ms_p95:.2f} ms",
-                f"{m.throughput:,.0f} {m.throughput_unit}",
-                _mb(m.peak_memory_bytes) if m.peak_memory_bytes is not None else "n/a",
-                _fmt_q(q_key, q),
-                "" if r == 0 else _fmt_dq(q_key, dq),
-                "" if m.agreement is None else f"{m.n_flips} ({1 - m.agreement:.1%})",
-            ]
-            for c, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                if c:
-                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                self.table.setItem(r, c, item)
-        self.quality_chart.setTitle(q_name)
-
-    def _fill_charts(self) -> None:
-        base = self.result.original
-        rows = [base, *self.result.variants]
-        names = [m.name for m in rows]
-        q_key, _ = _quality_key(base)
-        sizes = [m.size_bytes / 1e6 for m in rows]
-        quals = [m.quality.get(q_key, 0.0) * (100 if q_key == "accuracy" else 1) for m in rows]
-        self.size_chart.set_values(names, sizes, TRAIN_COLOUR)
-        self.latency_chart.set_values(names, [m.latency_ms_p50 for m in rows], VAL_COLOUR)
-        self.quality_chart.set_values(names, quals, METRIC_COLOUR)
-        self.scatter_points.setData(sizes, quals)
-        for label in self._scatter_labels:
-            self.scatter.removeItem(label)
-        self._scatter_labels = []
-        for x, y, name in zip(sizes, quals, names, strict=True):
-            label = pg.TextItem(name, anchor=(0, 1))
-            label.setPos(x, y)
-            self.scatter.addItem(label)
-            self._scatter_labels.append(label)
-        self.scatter.setLabel("left", "accuracy (%)" if q_key == "accuracy" else "bits per character")
-        # Room on the right and at the top for the names beside the points.
-        x_hi, y_lo, y_hi = max(sizes), min(quals), max(quals)
-        y_pad = max((y_hi - y_lo) * 0.15, 0.5 if q_key == "accuracy" else 0.01)
-        self.scatter.setXRange(0, x_hi * 1.35, padding=0)
-        self.scatter.setYRange(y_lo - y_pad, y_hi + y_pad, padding=0)
-
-    def _on_select(self) -> None:
-        if self.result is None:
-            return
-        row = self.table.currentRow()
-        rows = [self.result.original, *self.result.variants]
-        if not 0 <= row < len(rows):
-            return
-        m = rows[row]
-        self.variant_title.setText(f"<b>{m.name}</b>")
-        lines = [f"{m.name} — saved in {m.folder}", ""]
-        lines += [f"• {n}" for n in m.notes] or ["• The original, as trained."]
-        if m.flips:
-            lines += ["", f"Answers that changed ({m.n_flips}, first {len(m.flips)}):"]
-            for f in m.flips:
-                lines.append(f"  {f['original']!r} → {f['variant']!r}: {f['text'][:90]!r}")
-        self.notes.setPlainText("\n".join(lines))
 
     def _choose_data(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "The data the model was trained on", "",
@@ -438,37 +297,18 @@ class CompressPanel(QWidget):
             self.data_path.setText(path)
 
 
+def _check(name: str, text: str, key: str) -> QCheckBox:
+    box = QCheckBox(text)
+    box.setObjectName(name)
+    box.setAccessibleName(text)
+    box.setProperty("plainTip", help_texts.tip(key))
+    box.setToolTip(help_texts.tip(key))
+    return box
+
+
 def _spin(lo: int, hi: int, value: int, suffix: str) -> QSpinBox:
     s = QSpinBox()
     s.setRange(lo, hi)
     s.setValue(value)
     s.setSuffix(suffix)
     return s
-
-
-def _training_file(model_dir: str) -> str:
-    import json
-
-    try:
-        config = json.loads((Path(model_dir) / "config.json").read_text(encoding="utf-8"))
-        return str((config.get("data") or {}).get("path") or "")
-    except (OSError, ValueError):
-        return ""
-
-
-def _quality_key(m) -> tuple[str, str]:
-    if "accuracy" in m.quality:
-        return "accuracy", "Accuracy (%)"
-    return "bits_per_char", "Bits per character (lower is better)"
-
-
-def _mb(n: int | None) -> str:
-    return "n/a" if n is None else f"{n / 1e6:.2f} MB"
-
-
-def _fmt_q(key: str, q: float) -> str:
-    return f"{q:.1%}" if key == "accuracy" else f"{q:.3f} bits/char"
-
-
-def _fmt_dq(key: str, dq: float) -> str:
-    return f"{dq * 100:+.1f} points" if key == "accuracy" else f"{dq:+.3f}"

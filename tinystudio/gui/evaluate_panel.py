@@ -54,7 +54,8 @@ class EvaluatePanel(QWidget):
         self.per_class.setHorizontalHeaderLabels([tr("Precision"), tr("Recall"), "F1", tr("Examples")])
         for col, key in enumerate(("precision", "recall", "f1", "support")):
             self.per_class.horizontalHeaderItem(col).setToolTip(help_texts.tip(key))
-        self.per_class.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        # Whole headers ("Precision"), scrolling sideways in a narrow window rather than cut.
+        self.per_class.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.per_class.setSortingEnabled(True)
 
         self.confusion = QTableWidget(0, 0)

@@ -17,9 +17,19 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, QStandardPaths, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QSettings, QSize, QStandardPaths, Qt, QTimer, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QScrollArea,
+    QStyle,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from tinystudio.i18n import tr
 from tinystudio.resources import sample_path
@@ -44,6 +54,60 @@ def _optional_panel(module: str, name: str):
         return getattr(mod, name)()
     except ImportError:
         return None
+
+
+class _Page(QScrollArea):
+    """A tab page that scrolls only when the window is smaller than its panel needs (800×600,
+    200 % scaling); otherwise the panel fills the page exactly, as if there were no scroll area.
+
+    A plain resizable QScrollArea gives a panel with wrapping labels its *preferred* height, so
+    tables and plots would never shrink to the window; here the panel gets the larger of the
+    page's height and the least height its layout needs at this width.
+    """
+
+    def __init__(self, panel: QWidget) -> None:
+        super().__init__()
+        self.setObjectName("tabPage")
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setWidgetResizable(False)
+        self.setWidget(panel)
+        panel.installEventFilter(self)
+
+    def eventFilter(self, obj, event) -> bool:
+        if obj is self.widget() and event.type() == QEvent.Type.LayoutRequest:
+            QTimer.singleShot(0, self.fit)
+        return super().eventFilter(obj, event)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self.fit()
+
+    def viewportEvent(self, event) -> bool:
+        if event.type() == QEvent.Type.Resize:  # a scroll bar appeared or went
+            QTimer.singleShot(0, self.fit)
+        return super().viewportEvent(event)
+
+    def fit(self) -> None:
+        panel = self.widget()
+        if panel is None:
+            return
+        room = self.maximumViewportSize()  # the page without scroll bars
+        bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        least = panel.minimumSizeHint().expandedTo(panel.minimumSize())
+        width = max(room.width(), least.width())
+        height = max(room.height(), self._least_height(panel, width))
+        if height > room.height():  # a vertical bar will take room from the width
+            width = max(room.width() - bar, least.width())
+            height = max(room.height(), self._least_height(panel, width))
+        if panel.size() != QSize(width, height):
+            panel.resize(width, height)
+
+    @staticmethod
+    def _least_height(panel: QWidget, width: int) -> int:
+        lay = panel.layout()
+        if lay is not None and lay.hasHeightForWidth():
+            return lay.totalMinimumHeightForWidth(width)
+        return panel.minimumSizeHint().height()
 
 
 def _placeholder() -> QWidget:
@@ -89,7 +153,7 @@ class MainWindow(QMainWindow):
             (self.compress_panel or _placeholder(), tr("5 · Compress"), help_texts.tip("quantization")),
             (self.export_panel or _placeholder(), tr("6 · Export"), tr("Save the model to use it elsewhere")),
         ):
-            self.tabs.setTabToolTip(self.tabs.addTab(panel, name), tip)
+            self.tabs.setTabToolTip(self.tabs.addTab(_Page(panel), name), tip)
         self.hint = QLabel()
         self.hint.setObjectName("stepHint")
         self.hint.setStyleSheet("#stepHint{padding:6px 10px;font-weight:600}")

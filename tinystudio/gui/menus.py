@@ -5,8 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QToolBar
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QLineEdit,
+    QMessageBox,
+    QTextBrowser,
+    QToolBar,
+    QVBoxLayout,
+)
 
 from tinystudio import __version__, i18n
 from tinystudio.i18n import tr
@@ -145,6 +154,36 @@ def _choose_language(win, lang: str) -> None:
 
 
 def _glossary(win) -> None:
-    box = QMessageBox(QMessageBox.Icon.Information, tr("Words explained"), help_texts.glossary_html(), parent=win)
-    box.setTextFormat(Qt.TextFormat.RichText)
-    box.open()
+    dialog = GlossaryDialog(win)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.open()
+
+
+class GlossaryDialog(QDialog):
+    """Help ▸ Words explained: every term, in a scrolling page that fits the screen, with a filter."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("glossaryDialog")
+        self.setWindowTitle(tr("Words explained"))
+        self.find = QLineEdit()
+        self.find.setObjectName("glossaryFind")
+        self.find.setAccessibleName("Find a word")
+        self.find.setPlaceholderText("Find a word (for example: int8, p95, loss)")
+        self.find.setClearButtonEnabled(True)
+        self.find.textChanged.connect(lambda text: self.text.setHtml(help_texts.glossary_html(text)))
+        self.text = QTextBrowser()
+        self.text.setObjectName("glossaryText")
+        self.text.setAccessibleName("Words explained")
+        self.text.setHtml(help_texts.glossary_html())
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setObjectName("glossaryOk")
+        buttons.accepted.connect(self.accept)
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.find)
+        lay.addWidget(self.text, 1)
+        lay.addWidget(buttons)
+        # Fit the screen the window is on: the text scrolls, the OK button stays in sight.
+        screen = (parent.screen() if parent is not None else None) or QGuiApplication.primaryScreen()
+        room = screen.availableGeometry()
+        self.resize(min(620, int(room.width() * 0.9)), min(640, int(room.height() * 0.85)))

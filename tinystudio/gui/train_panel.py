@@ -90,6 +90,7 @@ class TrainPanel(QWidget):
             rb.setToolTip(help_texts.tip("preset"))
             self.preset_group.addButton(rb, row)
             info = QLabel("")
+            info.setWordWrap(True)  # "896 k parameters · stops at the time limit" fits 800×600
             info.setToolTip(help_texts.tip("parameters"))
             self.preset_info[key] = info
             grid.addWidget(rb, row, 0)
@@ -150,6 +151,7 @@ class TrainPanel(QWidget):
         self.progress.setRange(0, 1000)
         self.progress.setTextVisible(False)
         self.status = QLabel("Not started.")
+        self.status.setWordWrap(True)
         self.status.setToolTip(help_texts.tip("examples_per_sec"))
         self.hint = QLabel()
         self.hint.setWordWrap(True)

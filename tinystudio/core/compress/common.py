@@ -7,10 +7,9 @@ import warnings
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 
-from tinystudio.i18n import tr
-
 from ..errors import TinyStudioError
 from ..inference import TrainedModel
+from ..variants import describe_steps, step_label  # noqa: F401 - re-exported
 
 VARIANT_FORMAT = "tinystudio-variant"
 VARIANT_VERSION = 1
@@ -44,25 +43,6 @@ def copy_model(trained: TrainedModel, *, step: dict) -> TrainedModel:
         "steps": steps,
     }
     return new
-
-
-def describe_steps(variant: dict) -> str:
-    """A short human name for a variant: ``"prune 50% → int8"``; ``"original"`` for none."""
-    steps = (variant or {}).get("steps") or []
-    if not steps:
-        return tr("original")
-    return " → ".join(step_label(s) for s in steps)
-
-
-def step_label(step: dict) -> str:
-    method = step.get("method", "?")
-    if method == "prune":
-        return tr("prune {percent}%").format(percent=round(100 * step.get("sparsity", 0)))
-    if method == "prune-units":
-        return tr("prune units {percent}%").format(percent=round(100 * step.get("fraction", 0)))
-    if method == "distill":
-        return tr("distil → {preset}").format(preset=step.get("preset", "?"))
-    return method
 
 
 @contextmanager

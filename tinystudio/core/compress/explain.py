@@ -69,6 +69,15 @@ def explain(original: Measurement, variant: Measurement) -> list[str]:
             tr("The weights are stored in 16 bits but widened to 32 bits for computing, because "
             "this processor has no fast 16-bit arithmetic: half the file, same speed.")
         )
+    peak0, peak1 = original.peak_memory_bytes, variant.peak_memory_bytes
+    if "int8" in methods and peak0 and peak1 and peak1 > 1.1 * peak0:
+        notes.append(
+            tr("It needs more memory at its peak ({peak1:.1f} MB against {peak0:.1f} MB): to load "
+               "an 8-bit file, TinyStudio first builds the full-size model, unpacks the 8-bit "
+               "numbers into it and only then swaps in the 8-bit layers, so for a moment both are "
+               "in memory. The word table also stays full-size in memory (looking words up needs "
+               "no arithmetic). Only the file is smaller.").format(peak1=peak1 / 1e6, peak0=peak0 / 1e6)
+        )
     if size > NOT_SMALLER and "prune" in methods and "int8" not in methods:
         zipped = variant.compressed_bytes / max(original.compressed_bytes, 1)
         notes.append(

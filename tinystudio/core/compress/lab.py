@@ -21,6 +21,7 @@ from ..inference import TrainedModel
 from ..modelio import load_model, save_model
 from ..models import PRESETS
 from ..training.control import RunControl
+from ..variants import next_folder
 from .common import CompressError, LabProgress, describe_steps
 from .distill import distill, finetune
 from .explain import explain
@@ -185,7 +186,8 @@ def run_lab(
         fp16/bf16 → int8, and every intermediate is kept; with ``stack=False`` each is applied
         to the original on its own.
     out_dir
-        Each variant is saved as a model folder inside it (``01-prune50``, ``02-prune50-int8``…).
+        Each variant is saved as a model folder inside it (``01-prune50``, ``02-prune50-int8``…),
+        numbered after the folders already there: an earlier run's variants are kept.
     data, data_path
         The data to measure (and distil/fine-tune) on; by default the file the model was
         trained on, split the same way.
@@ -226,12 +228,12 @@ def run_lab(
     ordered = sorted(steps, key=lambda s: _ORDER[s.method]) if stack else list(steps)
     out_dir = Path(out_dir)
     current, slugs = original, []
-    for i, step in enumerate(ordered, start=1):
+    for step in ordered:
         source = current if stack else original
         slugs = (slugs if stack else []) + [step.slug]
         progress(_stage(step), tr("Applying {describe_steps}…").format(describe_steps=describe_steps({'steps': [_as_dict(step)]})))
         variant = apply_step(source, step, data, on_event=on_event, control=control)
-        folder = out_dir / f"{i:02d}-{'-'.join(slugs)}"
+        folder = next_folder(out_dir, "-".join(slugs))
         variant.variant["parent"] = str(Path(model_dir))
         save_model(variant, folder)
         done += 1
