@@ -75,7 +75,7 @@ class _Page(QScrollArea):
 
     def eventFilter(self, obj, event) -> bool:
         if obj is self.widget() and event.type() == QEvent.Type.LayoutRequest:
-            QTimer.singleShot(0, self.fit)
+            QTimer.singleShot(0, self, self.fit)
         return super().eventFilter(obj, event)
 
     def resizeEvent(self, event) -> None:
@@ -84,7 +84,7 @@ class _Page(QScrollArea):
 
     def viewportEvent(self, event) -> bool:
         if event.type() == QEvent.Type.Resize:  # a scroll bar appeared or went
-            QTimer.singleShot(0, self.fit)
+            QTimer.singleShot(0, self, self.fit)
         return super().viewportEvent(event)
 
     def fit(self) -> None:
