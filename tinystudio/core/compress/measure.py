@@ -21,6 +21,8 @@ from pathlib import Path
 
 import torch
 
+from tinystudio.i18n import tr_noop
+
 from ..evaluate import evaluate_classifier
 from ..inference import TrainedModel
 from ..modelio import load_model
@@ -170,13 +172,13 @@ class Inputs:
             self.single = [(torch.tensor([s]), torch.ones(1, len(s), dtype=torch.bool)) for s in seqs[:RUNS]]
             batches = [(ids, mask) for _, ids, mask in eval_batches(seqs, BATCH, tok.pad_id)]
             self.batches = [b for b in batches if b[0].shape[0] == BATCH][:BATCH_RUNS] or batches[:1]
-            self.unit = "texts/s"
+            self.unit = tr_noop("texts/s")  # shown through tr() by the Compress tab
         else:
             stream = token_stream(tok, evalset.texts)
             x, _ = sequential_windows(stream, cfg.max_len, BATCH * 2)
             self.single = [(x[i : i + 1], None) for i in range(min(len(x), 16))]
             self.batches = [(x[:BATCH], None)]
-            self.unit = "tokens/s"
+            self.unit = tr_noop("tokens/s")
 
     def per_batch_items(self, ids: torch.Tensor) -> int:
         return ids.shape[0] if self.task == "classify" else ids.numel()
