@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from tinystudio.core.training.events import EvalEvent, StepEvent, TrainStarted
 from tinystudio.core.variants import method_availability, read_config, variants_dir
+from tinystudio.i18n import tr
 
 from . import help_texts, worker
 from .plots import TrainingPlots
@@ -62,43 +63,45 @@ class CompressPanel(QWidget):
         self._model_key: tuple | None = None  # which model the table's rows belong to
 
         # Methods and settings: one method per line, its settings beside it.
-        box = QGroupBox("Ways to make the model smaller")
-        box.setToolTip("With 'one after the other' ticked they are applied in this order: "
-                       "prune → distil → 16-bit → 8-bit.")
+        box = QGroupBox(tr("Ways to make the model smaller"))
+        box.setToolTip(tr("With 'one after the other' ticked they are applied in this order: "
+                       "prune → distil → 16-bit → 8-bit."))
         grid = QGridLayout(box)
-        self.prune = _check("compressPrune", "Prune: set the smallest weights to zero", "prune")
-        self.sparsity = _spin(10, 95, 50, "% of the weights")
-        self.finetune = _spin(0, 600, 0, " s of practice after")
+        self.prune = _check("compressPrune", tr("Prune: set the smallest weights to zero"), "prune")
+        self.sparsity = _spin(10, 95, 50, tr("% of the weights"))
+        self.finetune = _spin(0, 600, 0, tr(" s of practice after"))
         self.finetune.setToolTip(help_texts.tip("finetune"))
-        self.units = _check("compressUnits", "Remove hidden units", "prune_units")
-        self.units_share = _spin(10, 90, 50, "% of the units")
-        self.distil = _check("compressDistil", "Distil: teach a smaller model", "distill")
+        self.units = _check("compressUnits", tr("Remove hidden units"), "prune_units")
+        self.units_share = _spin(10, 90, 50, tr("% of the units"))
+        self.distil = _check("compressDistil", tr("Distil: teach a smaller model"), "distill")
         self.student = QComboBox()
         self.student.addItems(["tiny", "small", "base"])
-        self.student.setToolTip("The size of the smaller model (the student).")
+        self.student.setToolTip(tr("The size of the smaller model (the student)."))
         self.student_kind = QComboBox()
-        self.student_kind.addItems(["same kind", "fasttext", "transformer", "lstm"])
+        self.student_kind.addItem(tr("same kind"), None)
+        for kind in ("fasttext", "transformer", "lstm"):
+            self.student_kind.addItem(kind, kind)
         self.student_kind.setToolTip(help_texts.tip("model_kind"))
         self.temperature = QDoubleSpinBox()
         self.temperature.setRange(0.5, 10.0)
         self.temperature.setValue(2.0)
-        self.temperature.setPrefix("softness ")
+        self.temperature.setPrefix(tr("softness "))
         self.temperature.setToolTip(help_texts.tip("distil_temperature"))
         self.alpha = QDoubleSpinBox()
         self.alpha.setRange(0.0, 1.0)
         self.alpha.setSingleStep(0.1)
         self.alpha.setValue(0.7)
-        self.alpha.setPrefix("teacher's share ")
+        self.alpha.setPrefix(tr("teacher's share "))
         self.alpha.setToolTip(help_texts.tip("alpha"))
-        self.distil_time = _spin(2, 3600, 60, " s of teaching")
+        self.distil_time = _spin(2, 3600, 60, tr(" s of teaching"))
         self.half = QComboBox()
         self.half.setObjectName("compressHalf")
-        self.half.setAccessibleName("16-bit numbers")
-        self.half.addItems(["keep 32-bit numbers", "16-bit numbers (fp16)", "16-bit numbers (bf16)"])
+        self.half.setAccessibleName(tr("16-bit numbers"))
+        self.half.addItems([tr("keep 32-bit numbers"), tr("16-bit numbers (fp16)"), tr("16-bit numbers (bf16)")])
         self.half.setToolTip(help_texts.tip("fp16") + "<br>" + help_texts.tip("bf16"))
-        self.int8 = _check("compressInt8", "8-bit numbers (int8): about 4× smaller", "int8")
+        self.int8 = _check("compressInt8", tr("8-bit numbers (int8): about 4× smaller"), "int8")
         self.int8.setChecked(True)
-        self.stack = _check("compressStack", "Apply them one after the other", "stack")
+        self.stack = _check("compressStack", tr("Apply them one after the other"), "stack")
         self.stack.setChecked(True)
         rows = (
             (self.prune, self.sparsity, self.finetune),
@@ -129,26 +132,26 @@ class CompressPanel(QWidget):
         self.data_path = QLineEdit()
         self.data_path.setObjectName("compressDataPath")
         self.data_path.setAccessibleName("Data file to measure on")
-        self.data_path.setPlaceholderText("The data file the model was trained on")
-        browse = QPushButton("Choose…")
+        self.data_path.setPlaceholderText(tr("The data file the model was trained on"))
+        browse = QPushButton(tr("Choose…"))
         browse.clicked.connect(lambda _checked=False: self._choose_data())
-        drow.addWidget(QLabel("Measure on:"))
+        drow.addWidget(QLabel(tr("Measure on:")))
         drow.addWidget(self.data_path, 1)
         drow.addWidget(browse)
 
         # Run controls.
-        self.run_button = QPushButton("Run")
+        self.run_button = QPushButton(tr("Run"))
         self.run_button.setObjectName("compressRunButton")
         self.run_button.setAccessibleName("Run compression")
         self.run_button.clicked.connect(lambda _checked=False: self.run())
-        self.stop_button = QPushButton("Stop")
+        self.stop_button = QPushButton(tr("Stop"))
         self.stop_button.setObjectName("compressStopButton")
         self.stop_button.setAccessibleName("Stop compression")
         self.stop_button.clicked.connect(lambda _checked=False: self.stop())
         self.stop_button.setEnabled(False)
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)
-        self.status = QLabel("Open or train a model first.")
+        self.status = QLabel(tr("Open or train a model first."))
         self.status.setObjectName("compressStatus")
         self.status.setWordWrap(True)
         run_row = QHBoxLayout()
@@ -186,7 +189,7 @@ class CompressPanel(QWidget):
         self.data_row.setVisible(bool(model_dir) and dataset is None)
         if model_dir and dataset is None and not self.data_path.text():
             self.data_path.setText(str((config.get("data") or {}).get("path") or ""))
-        self.status.setText("Choose methods and press Run." if model_dir else "Open or train a model first.")
+        self.status.setText(tr("Choose methods and press Run.") if model_dir else tr("Open or train a model first."))
         self._set_running(False)
 
     @property
@@ -202,9 +205,8 @@ class CompressPanel(QWidget):
             steps.append({"method": "prune-units", "amount": self.units_share.value() / 100,
                           "finetune_seconds": float(self.finetune.value())})
         if self.distil.isChecked() and self.distil.isEnabled():
-            kind = self.student_kind.currentText()
             steps.append({"method": "distill", "preset": self.student.currentText(),
-                          "kind": None if kind == "same kind" else kind,
+                          "kind": self.student_kind.currentData(),
                           "temperature": self.temperature.value(), "alpha": self.alpha.value(),
                           "seconds": float(self.distil_time.value())})
         if self.half.currentIndex() and self.half.isEnabled():
@@ -218,11 +220,11 @@ class CompressPanel(QWidget):
             return
         steps = self.selected_steps()
         if not steps:
-            self.status.setText("Tick at least one method first.")
+            self.status.setText(tr("Tick at least one method first."))
             return
         self.plots.setVisible(any(s["method"] == "distill" or s.get("finetune_seconds") for s in steps))
         self.progress.setValue(0)
-        self.status.setText("Starting…")
+        self.status.setText(tr("Starting…"))
         self.handle = worker.start(
             "compress", run_compression, self.model_dir, steps, str(variants_dir(self.model_dir)),
             self.dataset, self.data_path.text().strip() if self.dataset is None else None,
@@ -236,7 +238,7 @@ class CompressPanel(QWidget):
     def stop(self) -> None:
         if self.handle is not None:
             self.handle.stop()
-            self.status.setText("Stopping after the current step…")
+            self.status.setText(tr("Stopping after the current step…"))
 
     # -- worker signals -------------------------------------------------------------------
     def _on_progress(self, ev) -> None:
@@ -254,12 +256,14 @@ class CompressPanel(QWidget):
         self.handle = None
         self._set_running(False)
         self.result = result
-        runs = "" if len(self.view.rows) <= 1 else " Earlier variants of this session are kept above them."
+        earlier = len(self.view.rows) > 1
         self.view.add_run(result)
-        self.status.setText(
-            f"Measured on this computer just now, on the {result.evaluated_on}; one text at a time "
-            f"unless noted. Saved in {variants_dir(self.model_dir)}.{runs}"
-        )
+        text = tr("Measured on this computer just now, on the {evaluated_on}; one text at a time "
+                  "unless noted. Saved in {folder}.").format(
+            evaluated_on=result.evaluated_on, folder=variants_dir(self.model_dir))
+        if earlier:
+            text += " " + tr("Earlier variants of this session are kept above them.")
+        self.status.setText(text)
         self.finished.emit(result)
 
     def _on_failed(self, message: str, details: str) -> None:
@@ -283,7 +287,7 @@ class CompressPanel(QWidget):
             if reason and reason not in reasons:
                 reasons.append(reason)
         self.half.setEnabled(not why.get("fp16"))
-        self.why_off.setText("\n".join(f"Greyed out: {r}" for r in reasons))
+        self.why_off.setText("\n".join(tr("Greyed out: {reason}").format(reason=r) for r in reasons))
         self.why_off.setVisible(bool(reasons))
 
     def _set_running(self, running: bool) -> None:
@@ -291,8 +295,8 @@ class CompressPanel(QWidget):
         self.stop_button.setEnabled(running)
 
     def _choose_data(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "The data the model was trained on", "",
-                                              "Data files (*.csv *.tsv *.txt);;All files (*)")
+        path, _ = QFileDialog.getOpenFileName(self, tr("The data the model was trained on"), "",
+                                              tr("Data files (*.csv *.tsv *.txt);;All files (*)"))
         if path:
             self.data_path.setText(path)
 

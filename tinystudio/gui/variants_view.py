@@ -28,25 +28,27 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tinystudio.i18n import tr, tr_noop
+
 from . import help_texts, worker
 from .plots import METRIC_COLOUR, TRAIN_COLOUR, VAL_COLOUR, BarChart, style_plot
 
 # (header shown, glossary key for its tooltip); plain words first, the term one hover away.
 COLUMNS = [
-    ("Variant", "variant"),
-    ("File size", "file_size"),
-    ("Size vs original", "ratio"),
-    ("Word table share", "word_table"),
-    ("Numbers in it", "parameters"),
-    ("Numbers not zero", "nonzero"),
-    ("Time per text (typical)", "p50"),
-    ("Time vs original", "ratio"),
-    ("Time per text (slow ones)", "p95"),
-    ("Speed, 32 texts at once", "batch"),
-    ("Memory needed", "peak_memory"),
-    ("Quality", "accuracy"),
-    ("Quality change", "accuracy"),
-    ("Changed answers", "changed_answers"),
+    (tr_noop("Variant"), "variant"),
+    (tr_noop("File size"), "file_size"),
+    (tr_noop("Size vs original"), "ratio"),
+    (tr_noop("Word table share"), "word_table"),
+    (tr_noop("Numbers in it"), "parameters"),
+    (tr_noop("Numbers not zero"), "nonzero"),
+    (tr_noop("Time per text (typical)"), "p50"),
+    (tr_noop("Time vs original"), "ratio"),
+    (tr_noop("Time per text (slow ones)"), "p95"),
+    (tr_noop("Speed, 32 texts at once"), "batch"),
+    (tr_noop("Memory needed"), "peak_memory"),
+    (tr_noop("Quality"), "accuracy"),
+    (tr_noop("Quality change"), "accuracy"),
+    (tr_noop("Changed answers"), "changed_answers"),
 ]
 HEADERS = [c[0] for c in COLUMNS]
 
@@ -63,7 +65,7 @@ def answer_both(task, folders: tuple[str, str], text: str, cache: dict) -> tuple
         model = cache[folder]
         if model.task == "classify":
             p = model.predict([text])[0]
-            answers.append(f"{p.label}  ({p.confidence:.0%} sure)")
+            answers.append(tr("{label}  ({confidence:.0%} sure)").format(label=p.label, confidence=p.confidence))
         else:  # greedy, so the two answers differ only because the models do
             answers.append(text + "".join(model.generate(text, max_tokens=120, temperature=0)))
     return answers[0], answers[1]
@@ -89,7 +91,7 @@ class VariantsView(QWidget):
         self.table = QTableWidget(0, len(HEADERS))
         self.table.setObjectName("variantsTable")
         self.table.setAccessibleName("Variants measured in this session")
-        self.table.setHorizontalHeaderLabels(HEADERS)
+        self.table.setHorizontalHeaderLabels([tr(h) for h in HEADERS])
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -100,12 +102,12 @@ class VariantsView(QWidget):
             self.table.horizontalHeaderItem(col).setToolTip(help_texts.tip(key))
 
         self.size_chart, self.latency_chart, self.quality_chart = BarChart(), BarChart(), BarChart()
-        self.size_chart.setTitle("File size (MB)")
-        self.latency_chart.setTitle("Time per text (ms)")
+        self.size_chart.setTitle(tr("File size (MB)"))
+        self.latency_chart.setTitle(tr("Time per text (ms)"))
         self.latency_chart.setToolTip(help_texts.tip("p50"))
-        self.scatter = pg.PlotWidget(title="Size against quality")
+        self.scatter = pg.PlotWidget(title=tr("Size against quality"))
         style_plot(self.scatter)
-        self.scatter.setLabel("bottom", "file size (MB)")
+        self.scatter.setLabel("bottom", tr("file size (MB)"))
         self.scatter_points = pg.ScatterPlotItem(size=11, brush=VAL_COLOUR, pen=None)
         self.scatter.addItem(self.scatter_points)
         self._scatter_labels: list[pg.TextItem] = []
@@ -119,16 +121,16 @@ class VariantsView(QWidget):
         self.notes.setObjectName("variantNotes")
         self.notes.setReadOnly(True)
         self.notes.setMinimumHeight(110)
-        self.notes.setPlaceholderText("Select a variant to see why it is (not) smaller or faster, "
-                                      "and which answers changed.")
+        self.notes.setPlaceholderText(tr("Select a variant to see why it is (not) smaller or faster, "
+                                      "and which answers changed."))
 
         # The original and the selected variant answer the same text.
         self.prompt = QLineEdit()
         self.prompt.setObjectName("compressPrompt")
         self.prompt.setAccessibleName("Text for both models")
-        self.prompt.setPlaceholderText("Type a text; the original and the selected variant both answer")
+        self.prompt.setPlaceholderText(tr("Type a text; the original and the selected variant both answer"))
         self.prompt.returnPressed.connect(self.ask_both)
-        self.ask_button = QPushButton("Ask both")
+        self.ask_button = QPushButton(tr("Ask both"))
         self.ask_button.setObjectName("askBothButton")
         self.ask_button.setAccessibleName("Ask the original and the selected variant")
         self.ask_button.clicked.connect(lambda _checked=False: self.ask_both())
@@ -137,12 +139,12 @@ class VariantsView(QWidget):
         for lab in (self.answer_original, self.answer_variant):
             lab.setWordWrap(True)
             lab.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        try_box = QGroupBox("Try it side by side")
+        try_box = QGroupBox(tr("Try it side by side"))
         tlay = QGridLayout(try_box)
         tlay.addWidget(self.prompt, 0, 0, 1, 2)
         tlay.addWidget(self.ask_button, 0, 2)
         tlay.addWidget(QLabel("<b>Original</b>"), 1, 0)
-        self.variant_title = QLabel("<b>Selected variant</b>")
+        self.variant_title = QLabel(tr("<b>Selected variant</b>"))
         self.variant_title.setWordWrap(True)
         tlay.addWidget(self.variant_title, 1, 1, 1, 2)
         tlay.addWidget(self.answer_original, 2, 0)
@@ -173,7 +175,7 @@ class VariantsView(QWidget):
     def add_run(self, result) -> None:
         """Add a run's original (the first time) and its variants; select the last one added."""
         if not self.rows:
-            self.rows.append(Row(result.original, result.original, "original"))
+            self.rows.append(Row(result.original, result.original, tr("original")))
         names = {r.name for r in self.rows}
         for m in result.variants:
             name, n = m.name, 2
@@ -230,8 +232,8 @@ class VariantsView(QWidget):
                 f"{m.latency_ms_p50:.2f} ms",
                 f"{m.latency_ms_p50 / base.latency_ms_p50:.2f}×",
                 f"{m.latency_ms_p95:.2f} ms",
-                f"{m.throughput:,.0f} {m.throughput_unit}",
-                _mb(m.peak_memory_bytes) if m.peak_memory_bytes is not None else "n/a",
+                f"{m.throughput:,.0f} {tr(m.throughput_unit)}",
+                _mb(m.peak_memory_bytes) if m.peak_memory_bytes is not None else tr("n/a"),
                 _fmt_q(q_key, q),
                 "" if r == 0 else _fmt_dq(q_key, dq),
                 "" if m.agreement is None else f"{m.n_flips} ({1 - m.agreement:.1%})",
@@ -243,10 +245,10 @@ class VariantsView(QWidget):
                 else:
                     item.setToolTip(m.folder)
                 self.table.setItem(r, c, item)
-        quality_header = "Accuracy" if q_key == "accuracy" else "Bits per character"
+        quality_header = tr("Accuracy") if q_key == "accuracy" else tr("Bits per character")
         for col in (HEADERS.index("Quality"), HEADERS.index("Quality change")):
             item = self.table.horizontalHeaderItem(col)
-            item.setText(quality_header if col == HEADERS.index("Quality") else "Change")
+            item.setText(quality_header if col == HEADERS.index("Quality") else tr("Change"))
             item.setToolTip(help_texts.tip(q_key))
         self.quality_chart.setTitle(q_name)
         # As tall as its rows (up to eight), so the charts below stay in sight.
@@ -273,7 +275,7 @@ class VariantsView(QWidget):
             label.setPos(x, y)
             self.scatter.addItem(label)
             self._scatter_labels.append(label)
-        self.scatter.setLabel("left", "accuracy (%)" if q_key == "accuracy" else "bits per character")
+        self.scatter.setLabel("left", tr("accuracy (%)") if q_key == "accuracy" else tr("bits per character"))
         # Room on the right and at the top for the names beside the points.
         x_hi, y_lo, y_hi = max(sizes), min(quals), max(quals)
         y_pad = max((y_hi - y_lo) * 0.15, 0.5 if q_key == "accuracy" else 0.01)
@@ -286,10 +288,10 @@ class VariantsView(QWidget):
             return
         m = row.m
         self.variant_title.setText(f"<b>{row.name}</b>")
-        lines = [f"{row.name} — saved in {m.folder}", ""]
-        lines += [f"• {n}" for n in m.notes] or ["• The original, as trained."]
+        lines = [tr("{name} — saved in {folder}").format(name=row.name, folder=m.folder), ""]
+        lines += [f"• {n}" for n in m.notes] or [tr("• The original, as trained.")]
         if m.flips:
-            lines += ["", f"Answers that changed ({m.n_flips}, first {len(m.flips)}):"]
+            lines += ["", tr("Answers that changed ({n_flips}, first {shown}):").format(n_flips=m.n_flips, shown=len(m.flips))]
             for f in m.flips:
                 lines.append(f"  {f['original']!r} → {f['variant']!r}: {f['text'][:90]!r}")
         self.notes.setPlainText("\n".join(lines))
@@ -297,17 +299,17 @@ class VariantsView(QWidget):
 
 def _quality_key(m) -> tuple[str, str]:
     if "accuracy" in m.quality:
-        return "accuracy", "Accuracy (%)"
-    return "bits_per_char", "Bits per character (lower is better)"
+        return "accuracy", tr("Accuracy (%)")
+    return "bits_per_char", tr("Bits per character (lower is better)")
 
 
 def _mb(n: int | None) -> str:
-    return "n/a" if n is None else f"{n / 1e6:.2f} MB"
+    return tr("n/a") if n is None else f"{n / 1e6:.2f} MB"
 
 
 def _fmt_q(key: str, q: float) -> str:
-    return f"{q:.1%}" if key == "accuracy" else f"{q:.3f} bits/char"
+    return f"{q:.1%}" if key == "accuracy" else tr("{q:.3f} bits/char").format(q=q)
 
 
 def _fmt_dq(key: str, dq: float) -> str:
-    return f"{dq * 100:+.1f} points" if key == "accuracy" else f"{dq:+.3f}"
+    return tr("{points:+.1f} points").format(points=dq * 100) if key == "accuracy" else f"{dq:+.3f}"
