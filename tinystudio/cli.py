@@ -130,6 +130,24 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--distill-time", type=float, default=60.0, help=tr("seconds to train a distilled student"))
     c.add_argument("--json", action="store_true", help=tr("print one JSON object on stdout"))
 
+    ln = sub.add_parser("label-next", help=tr("the rows whose labels would teach a model most (rows without a label)"))
+    ln.add_argument("data", help=tr("CSV with a text column; rows with an empty label (or no label column) are candidates"))
+    ln.add_argument("--n", type=int, default=10, help=tr("how many rows (default 10)"))
+    ln.add_argument("--mode", choices=["smart", "order", "random"], default="smart", help=tr("smart: least sure and varied (default); order: file order; random"))
+    ln.add_argument("--text-col")
+    ln.add_argument("--label-col")
+    ln.add_argument("--seed", type=int, default=0)
+    ln.add_argument("--json", action="store_true")
+    _data_options(ln)
+
+    cl = sub.add_parser("check-labels", help=tr("labels a model trained without them strongly disagrees with"))
+    cl.add_argument("data", help=tr("CSV with texts and labels"))
+    cl.add_argument("--text-col")
+    cl.add_argument("--label-col")
+    cl.add_argument("--seed", type=int, default=0)
+    cl.add_argument("--json", action="store_true")
+    _data_options(cl)
+
     x = sub.add_parser("export", help=tr("export a model (ONNX or safetensors), verified against PyTorch"))
     x.add_argument("model_dir")
     x.add_argument("--format", required=True, choices=["onnx", "onnx-int8", "safetensors", "safetensors-fp16"])
@@ -171,9 +189,11 @@ def main(argv: list[str] | None = None) -> int:
     from .core.errors import TinyStudioError
 
     try:
-        from . import commands
-
-        return getattr(commands, f"cmd_{args.command}")(args)
+        if args.command in ("label-next", "check-labels"):
+            from . import label_commands as commands
+        else:
+            from . import commands
+        return getattr(commands, f"cmd_{args.command.replace('-', '_')}")(args)
     except TinyStudioError as exc:
         _print_error(exc.message, getattr(args, "json", False), exc.code or type(exc).__name__)
         return exc.exit_code
