@@ -22,17 +22,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tinystudio.i18n import tr, tr_n, tr_noop
+
 from . import help_texts, jobs, worker
 from .icons import icon
 from .plots import BarChart
 from .table_model import RowsTableModel, fit_columns, tune_view
 
-TASKS = [("classify", "Sort texts into groups (classify)"), ("generate", "Write text like this (generate)")]
+TASKS = [("classify", tr_noop("Sort texts into groups (classify)")), ("generate", tr_noop("Write text like this (generate)"))]
 SEVERITY_ICON = {"fatal": "critical", "warning": "warning", "info": "information"}
 SEVERITY_COLOUR = {"fatal": "#dc2626", "warning": "#f59e0b", "info": "#3b82f6"}
 SEVERITY_ROLE = Qt.ItemDataRole.UserRole + 1
 PIECE_COLOURS = ("#bfdbfe", "#fde68a", "#bbf7d0", "#fbcfe8", "#ddd6fe")
-FILE_FILTER = "Data files (*.csv *.tsv *.txt);;All files (*)"
+FILE_FILTER = tr_noop("Data files (*.csv *.tsv *.txt);;All files (*)")  # shown as tr(FILE_FILTER)
 
 
 class DataPanel(QWidget):
@@ -51,14 +53,14 @@ class DataPanel(QWidget):
         self._problem_cursor: dict[int, int] = {}
         self._pending_path: str | None = None
 
-        self.open_button = QPushButton("Open a file…")
-        self.open_button.setToolTip("Open a CSV or text file (Ctrl+O). You can also drop a file on the window.")
+        self.open_button = QPushButton(tr("Open a file…"))
+        self.open_button.setToolTip(tr("Open a CSV or text file (Ctrl+O). You can also drop a file on the window."))
         self.open_button.clicked.connect(self.open_requested)
-        self.file_label = QLabel("No file yet")
+        self.file_label = QLabel(tr("No file yet"))
         self.file_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.task_combo = QComboBox()
         for key, words in TASKS:
-            self.task_combo.addItem(words, key)
+            self.task_combo.addItem(tr(words), key)
         self.task_combo.setToolTip(help_texts.tip("task"))
         self.text_combo = QComboBox()
         self.text_combo.setToolTip(help_texts.tip("text_column"))
@@ -72,12 +74,12 @@ class DataPanel(QWidget):
         top.addWidget(self.open_button)
         top.addWidget(self.file_label, 1)
         form = QHBoxLayout()
-        form.addWidget(QLabel("The model should:"))
+        form.addWidget(QLabel(tr("The model should:")))
         form.addWidget(self.task_combo)
         form.addSpacing(16)
-        form.addWidget(QLabel("Texts are in:"))
+        form.addWidget(QLabel(tr("Texts are in:")))
         form.addWidget(self.text_combo)
-        self.label_caption = QLabel("Labels are in:")
+        self.label_caption = QLabel(tr("Labels are in:"))
         form.addSpacing(16)
         form.addWidget(self.label_caption)
         form.addWidget(self.label_combo)
@@ -97,11 +99,11 @@ class DataPanel(QWidget):
         self.summary.setWordWrap(True)
         self.chart = BarChart()
         self.chart.setMinimumHeight(140)
-        self.chart.setToolTip("How many examples each label has. Very uneven counts make rare labels hard to learn.")
+        self.chart.setToolTip(tr("How many examples each label has. Very uneven counts make rare labels hard to learn."))
         self.problems = QListWidget()
         self.problems.setWordWrap(True)
         self.problems.itemClicked.connect(self._problem_clicked)
-        self.problems.setToolTip("Click a problem to jump to the rows it is about.")
+        self.problems.setToolTip(tr("Click a problem to jump to the rows it is about."))
         self.tokens_view = QTextBrowser()
         self.tokens_view.setToolTip(help_texts.tip("token"))
         self.vocab_label = QLabel()
@@ -111,13 +113,13 @@ class DataPanel(QWidget):
         side_lay = QVBoxLayout(side)
         side_lay.setContentsMargins(0, 0, 0, 0)
         side_lay.addWidget(self.summary)
-        self.chart_box = QGroupBox("Examples per label")
+        self.chart_box = QGroupBox(tr("Examples per label"))
         QVBoxLayout(self.chart_box).addWidget(self.chart)
         side_lay.addWidget(self.chart_box, 3)
-        problems_box = QGroupBox("What TinyStudio noticed")
+        problems_box = QGroupBox(tr("What TinyStudio noticed"))
         QVBoxLayout(problems_box).addWidget(self.problems)
         side_lay.addWidget(problems_box, 2)
-        tokens_box = QGroupBox("How the model will read the selected row (tokens)")
+        tokens_box = QGroupBox(tr("How the model will read the selected row (tokens)"))
         tl = QFormLayout(tokens_box)
         tl.addRow(self.tokens_view)
         tl.addRow(self.vocab_label)
@@ -135,7 +137,7 @@ class DataPanel(QWidget):
         lay.addLayout(form)
         lay.addWidget(self.banner)
         lay.addWidget(split, 1)
-        self._set_banner("info", "Open a CSV file with one text per row (and a label column to sort texts into groups).")
+        self._set_banner("info", tr("Open a CSV file with one text per row (and a label column to sort texts into groups)."))
 
     # -- public API -----------------------------------------------------------------------
     @property
@@ -173,7 +175,7 @@ class DataPanel(QWidget):
         self._cancel()
         self._pending_path = str(path)
         self.file_label.setText(f"<b>{html.escape(Path(path).name)}</b> — reading…")
-        self._set_banner("info", "Reading the file and checking it…")
+        self._set_banner("info", tr("Reading the file and checking it…"))
         self.loading.emit(str(path))
         handle = worker.start("data", jobs.inspect_file, str(path), task, text_col, label_col, parent=self)
         handle.progress.connect(lambda item, h=handle: self._on_preview(h, item))
@@ -284,11 +286,13 @@ class DataPanel(QWidget):
         if report is None:
             return
         dropped = sum(report.dropped.values())
-        words = f"{report.rows_read:,} rows read, <b>{report.rows_used:,} used</b>"
+        words = tr("{read:,} rows read, <b>{used:,} used</b>").format(
+            read=report.rows_read, used=report.rows_used)
         if dropped:
-            words += f" ({dropped:,} skipped)"
+            words += " " + tr("({n:,} skipped)").format(n=dropped)
         if result.task == "classify" and report.class_counts:
-            words += f" · {len(report.class_counts)} labels"
+            words += " · " + tr_n("{n} label", "{n} labels", len(report.class_counts)).format(
+                n=len(report.class_counts))
         self.summary.setText(words)
         counts = report.class_counts
         if counts and result.task == "classify":
@@ -298,7 +302,8 @@ class DataPanel(QWidget):
         for i, p in enumerate(report.problems):
             text = p.message
             if p.rows:
-                text += f"  (rows {', '.join(map(str, p.rows[:5]))}{'…' if len(p.rows) > 5 else ''} — click to see)"
+                rows = ", ".join(map(str, p.rows[:5])) + ("…" if len(p.rows) > 5 else "")
+                text += "  " + tr("(rows {rows} — click to see)").format(rows=rows)
             item = QListWidgetItem(icon(self, SEVERITY_ICON.get(p.severity, "information")), text)
             item.setData(SEVERITY_ROLE, p.severity)
             item.setData(Qt.ItemDataRole.UserRole, i)
@@ -307,13 +312,13 @@ class DataPanel(QWidget):
             if p.rows:
                 self.table_model.mark_rows(p.rows, SEVERITY_COLOUR.get(p.severity, "#888"))
         if not report.problems:
-            self.problems.addItem(QListWidgetItem(icon(self, "ok"), "Nothing wrong found."))
+            self.problems.addItem(QListWidgetItem(icon(self, "ok"), tr("Nothing wrong found.")))
         if result.dataset is None:
-            self._set_banner("fatal", f"Training cannot start: {result.error}")
+            self._set_banner("fatal", tr("Training cannot start: {error}").format(error=result.error))
         elif report.warnings:
-            self._set_banner("warning", "Ready to train. Read the notes on the right: they may explain odd results.")
+            self._set_banner("warning", tr("Ready to train. Read the notes on the right: they may explain odd results."))
         else:
-            self._set_banner("ok", "Ready to train: go to the Train tab.")
+            self._set_banner("ok", tr("Ready to train: go to the Train tab."))
 
     def _problem_clicked(self, item: QListWidgetItem) -> None:
         i = item.data(Qt.ItemDataRole.UserRole)
@@ -329,7 +334,7 @@ class DataPanel(QWidget):
     def _show_tokens(self, row: int) -> None:
         tok = self._tokenizer
         if tok is None or self.result is None or row < 0:
-            self.tokens_view.setHtml("<i>Select a row to see how it is split into tokens.</i>")
+            self.tokens_view.setHtml(tr("<i>Select a row to see how it is split into tokens.</i>"))
             self.vocab_label.setText("")
             return
         values = self.table_model.row_values(row)
@@ -345,7 +350,8 @@ class DataPanel(QWidget):
         )
         self.tokens_view.setHtml(f"<p style='line-height:150%'>{spans}</p>")
         self.vocab_label.setText(
-            f"Row {row + 1}: {len(pieces)} tokens · vocabulary: {tok.vocab_size:,} different tokens"
+            tr("Row {row}: {n} tokens · vocabulary: {vocab:,} different tokens").format(
+                row=row + 1, n=len(pieces), vocab=tok.vocab_size)
         )
 
     def _set_banner(self, severity: str, text: str) -> None:

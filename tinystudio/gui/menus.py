@@ -44,7 +44,7 @@ def build_menus(win) -> dict[str, QAction]:
         return str(win.settings.value("last_dir") or Path.home())
 
     def ask_open_data():
-        path, _ = QFileDialog.getOpenFileName(win, tr("Open a data file"), last_dir(), FILE_FILTER)
+        path, _ = QFileDialog.getOpenFileName(win, tr("Open a data file"), last_dir(), tr(FILE_FILTER))
         if path:
             win.open_data(path)
 

@@ -38,13 +38,16 @@ from tinystudio.core.training.events import (
     TrainStarted,
 )
 from tinystudio.core.training.schedule import planned_evals
+from tinystudio.i18n import tr, tr_noop
 
 from . import help_texts, jobs, worker
 from .icons import icon
 from .plots import TrainingPlots
 
-PRESETS = [("tiny", "Tiny", "fastest, smallest"), ("small", "Small", "a good balance"), ("base", "Base", "learns most, slowest")]
-KINDS = [(None, "Automatic (best for the task)"), ("fasttext", "fastText (sorting only)"), ("transformer", "Transformer"), ("lstm", "LSTM")]
+PRESETS = [("tiny", tr_noop("Tiny"), tr_noop("fastest, smallest")), ("small", tr_noop("Small"), tr_noop("a good balance")),
+           ("base", tr_noop("Base"), tr_noop("learns most, slowest"))]
+KINDS = [(None, tr_noop("Automatic (best for the task)")), ("fasttext", tr_noop("fastText (sorting only)")),
+         ("transformer", "Transformer"), ("lstm", "LSTM")]
 DEFAULT_TIME_LIMIT = 120  # seconds: a first run should finish while the user watches
 STATUS_HZ = 5  # status line updates per second at most
 
@@ -79,13 +82,13 @@ class TrainPanel(QWidget):
         self._preset_chosen = False  # the user picked a size: stop following the default
 
         # Model size
-        size_box = QGroupBox("1. Choose a model size")
+        size_box = QGroupBox(tr("1. Choose a model size"))
         size_box.setToolTip(help_texts.tip("preset"))
         grid = QGridLayout(size_box)
         self.preset_group = QButtonGroup(self)
         self.preset_info: dict[str, QLabel] = {}
         for row, (key, name, words) in enumerate(PRESETS):
-            rb = QRadioButton(f"{name} — {words}")
+            rb = QRadioButton(tr("{size} — {words}").format(size=tr(name), words=tr(words)))
             rb.setProperty("preset", key)
             rb.setToolTip(help_texts.tip("preset"))
             self.preset_group.addButton(rb, row)
@@ -99,27 +102,27 @@ class TrainPanel(QWidget):
         self.preset_group.buttonClicked.connect(self._on_preset_clicked)
 
         # Advanced settings
-        self.advanced = QGroupBox("Advanced settings (you can leave these alone)")
+        self.advanced = QGroupBox(tr("Advanced settings (you can leave these alone)"))
         self.advanced.setCheckable(True)
         self.advanced.setChecked(False)
         self._adv_body = QWidget()
         form = QFormLayout(self._adv_body)
-        self.time_limit = QSpinBox(minimum=3, maximum=24 * 3600, value=DEFAULT_TIME_LIMIT, suffix=" s")
-        self.epochs = QSpinBox(minimum=0, maximum=1000, value=0, specialValueText="automatic")
+        self.time_limit = QSpinBox(minimum=3, maximum=24 * 3600, value=DEFAULT_TIME_LIMIT, suffix=tr(" s"))
+        self.epochs = QSpinBox(minimum=0, maximum=1000, value=0, specialValueText=tr("automatic"))
         self.lr = QDoubleSpinBox(minimum=0.0, maximum=1.0, decimals=5, singleStep=0.0005, value=0.0)
-        self.lr.setSpecialValueText("automatic")
-        self.batch = QSpinBox(minimum=0, maximum=4096, value=0, specialValueText="automatic")
+        self.lr.setSpecialValueText(tr("automatic"))
+        self.batch = QSpinBox(minimum=0, maximum=4096, value=0, specialValueText=tr("automatic"))
         self.kind = QComboBox()
         for key, words in KINDS:
-            self.kind.addItem(words, key)
+            self.kind.addItem(tr(words), key)
         self.seed = QSpinBox(minimum=0, maximum=2**31 - 1, value=0)
         for label, w, key in (
-            ("Time limit", self.time_limit, "time_budget"),
-            ("Passes over the data (epochs)", self.epochs, "epoch"),
-            ("Learning rate", self.lr, "learning_rate"),
-            ("Batch size", self.batch, "batch_size"),
-            ("Model kind", self.kind, "model_kind"),
-            ("Seed", self.seed, "seed"),
+            (tr("Time limit"), self.time_limit, "time_budget"),
+            (tr("Passes over the data (epochs)"), self.epochs, "epoch"),
+            (tr("Learning rate"), self.lr, "learning_rate"),
+            (tr("Batch size"), self.batch, "batch_size"),
+            (tr("Model kind"), self.kind, "model_kind"),
+            (tr("Seed"), self.seed, "seed"),
         ):
             w.setToolTip(help_texts.tip(key))
             lab = QLabel(label)
@@ -133,12 +136,12 @@ class TrainPanel(QWidget):
         self.advanced.toggled.connect(self._adv_body.setVisible)
 
         # Buttons and status
-        self.start_button = QPushButton(icon(self, "play"), "Start training")
-        self.start_button.setToolTip("Start training (Ctrl+Enter)")
-        self.pause_button = QPushButton(icon(self, "pause"), "Pause")
-        self.pause_button.setToolTip("Pause and resume training (Ctrl+Shift+P)")
-        self.stop_button = QPushButton(icon(self, "stop"), "Stop")
-        self.stop_button.setToolTip("Stop now and keep the best model so far (Ctrl+.)")
+        self.start_button = QPushButton(icon(self, "play"), tr("Start training"))
+        self.start_button.setToolTip(tr("Start training (Ctrl+Enter)"))
+        self.pause_button = QPushButton(icon(self, "pause"), tr("Pause"))
+        self.pause_button.setToolTip(tr("Pause and resume training (Ctrl+Shift+P)"))
+        self.stop_button = QPushButton(icon(self, "stop"), tr("Stop"))
+        self.stop_button.setToolTip(tr("Stop now and keep the best model so far (Ctrl+.)"))
         # clicked(bool) must not reach start_training's parameters: a lambda drops `checked`.
         self.start_button.clicked.connect(lambda _checked=False: self.start_training())
         self.pause_button.clicked.connect(self.toggle_pause)
@@ -150,7 +153,7 @@ class TrainPanel(QWidget):
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)
         self.progress.setTextVisible(False)
-        self.status = QLabel("Not started.")
+        self.status = QLabel(tr("Not started."))
         self.status.setWordWrap(True)
         self.status.setToolTip(help_texts.tip("examples_per_sec"))
         self.hint = QLabel()
@@ -161,8 +164,8 @@ class TrainPanel(QWidget):
         self.plots = TrainingPlots()
         self.samples = QPlainTextEdit()
         self.samples.setReadOnly(True)
-        self.samples.setPlaceholderText("Every few seconds the model writes a little text here, so you can watch it learn.")
-        self.samples_box = QGroupBox("What the model writes so far")
+        self.samples.setPlaceholderText(tr("Every few seconds the model writes a little text here, so you can watch it learn."))
+        self.samples_box = QGroupBox(tr("What the model writes so far"))
         QVBoxLayout(self.samples_box).addWidget(self.samples)
 
         top = QHBoxLayout()
@@ -254,7 +257,7 @@ class TrainPanel(QWidget):
             if e is None:
                 continue
             if "step_seconds" not in e:
-                info.setText(f"{format_params(e['params'])} parameters")
+                info.setText(tr("{params} parameters").format(params=format_params(e["params"])))
                 continue
             steps = self._steps(ds, e)
             # Measured at the default batch size. A Transformer or LSTM step costs about in
@@ -264,8 +267,11 @@ class TrainPanel(QWidget):
             if e["kind"] != "fasttext":
                 per_step *= (self.batch.value() or e["batch_size"]) / e["batch_size"]
             seconds = steps * per_step + planned_evals(steps, e["evals"]) * e["eval_seconds"]
-            when = f"about {format_seconds(seconds)} min" if seconds < limit else f"stops at the time limit ({format_seconds(limit)} min)"
-            info.setText(f"{format_params(e['params'])} parameters · {when}")
+            if seconds < limit:
+                when = tr("about {time} min").format(time=format_seconds(seconds))
+            else:
+                when = tr("stops at the time limit ({time} min)").format(time=format_seconds(limit))
+            info.setText(tr("{params} parameters · {when}").format(params=format_params(e["params"]), when=when))
 
     def _steps(self, ds, e: dict) -> int:
         epochs = self.epochs.value() or e["epochs"]
@@ -328,7 +334,7 @@ class TrainPanel(QWidget):
         self.hint.setVisible(False)
         self.progress.setValue(0)
         self.events_seen = 0
-        self.status.setText("Preparing: learning the vocabulary and building the model…")
+        self.status.setText(tr("Preparing: learning the vocabulary and building the model…"))
         if self._estimate_handle is not None:
             self._estimate_handle.stop()  # its timed steps would compete with training for the CPU
         self.handle = worker.start(
@@ -348,27 +354,27 @@ class TrainPanel(QWidget):
             return
         if self.handle.paused:
             self.handle.resume()
-            self.pause_button.setText("Pause")
+            self.pause_button.setText(tr("Pause"))
             self.pause_button.setIcon(icon(self, "pause"))
-            self.status.setText("Resumed.")
+            self.status.setText(tr("Resumed."))
         else:
             self.handle.pause()
-            self.pause_button.setText("Resume")
+            self.pause_button.setText(tr("Resume"))
             self.pause_button.setIcon(icon(self, "play"))
-            self.status.setText("Paused. Press Resume to go on, or Stop to keep the best model so far.")
+            self.status.setText(tr("Paused. Press Resume to go on, or Stop to keep the best model so far."))
 
     def stop(self) -> None:
         if self.running:
             self.handle.stop()
             self.stop_button.setEnabled(False)
             self.pause_button.setEnabled(False)
-            self.status.setText("Stopping: scoring and saving the best model so far…")
+            self.status.setText(tr("Stopping: scoring and saving the best model so far…"))
 
     def _set_running(self, running: bool) -> None:
         self.start_button.setEnabled(not running and self._data is not None and self._data.dataset is not None)
         self.pause_button.setEnabled(running)
         self.stop_button.setEnabled(running)
-        self.pause_button.setText("Pause")
+        self.pause_button.setText(tr("Pause"))
         self.pause_button.setIcon(icon(self, "pause"))
         for w in (self.advanced, *self.preset_group.buttons()):
             w.setEnabled(not running)
@@ -382,27 +388,32 @@ class TrainPanel(QWidget):
             now = time.monotonic()
             if now - self._last_status >= 1 / STATUS_HZ:
                 self._last_status = now
-                unit = "examples/s" if self.task == "classify" else "tokens/s"
-                self.status.setText(
-                    f"Step {ev.step:,} of {ev.total_steps:,} · pass {ev.epoch:.1f} over the data · "
-                    f"{ev.items_per_sec:,.0f} {unit} · {format_seconds(ev.elapsed)} elapsed · "
-                    f"about {format_seconds(ev.eta)} left"
-                )
+                if self.task == "classify":
+                    text = tr("Step {step:,} of {total:,} · pass {epoch:.1f} over the data · "
+                              "{speed:,.0f} examples/s · {elapsed} elapsed · about {left} left")
+                else:
+                    text = tr("Step {step:,} of {total:,} · pass {epoch:.1f} over the data · "
+                              "{speed:,.0f} tokens/s · {elapsed} elapsed · about {left} left")
+                self.status.setText(text.format(
+                    step=ev.step, total=ev.total_steps, epoch=ev.epoch, speed=ev.items_per_sec,
+                    elapsed=format_seconds(ev.elapsed), left=format_seconds(ev.eta)))
         elif isinstance(ev, EvalEvent):
             metric = ev.val_accuracy if self.task == "classify" else ev.bits_per_char
             self.plots.add_eval(ev.step, ev.val_loss, metric)
         elif isinstance(ev, SampleEvent):
-            self.samples.appendPlainText(f"— step {ev.step}: {ev.prompt}▸{ev.text}\n")
+            self.samples.appendPlainText(tr("— step {step}: {prompt}▸{text}").format(
+                step=ev.step, prompt=ev.prompt, text=ev.text) + "\n")
         elif isinstance(ev, Notice) and ev.kind in ("overfitting", "early_stop", "diverged", "time_up"):
             self.show_hint(ev.message)
         elif isinstance(ev, Notice) and ev.kind == "compile":
             self.status.setText(ev.message)  # "Compiling…" can take a minute with no steps
         elif isinstance(ev, TrainStarted):
             self._params = ev.params
-            self.status.setText(f"Training a {ev.preset} {ev.model_kind} model with {format_params(ev.params)} parameters…")
+            self.status.setText(tr("Training a {preset} {model_kind} model with {params} parameters…").format(
+                preset=ev.preset, model_kind=ev.model_kind, params=format_params(ev.params)))
         elif isinstance(ev, TrainFinished):
             self.progress.setValue(1000)
-            self.status.setText(f"{ev.message} Now scoring it on the test examples…")
+            self.status.setText(tr("{message} Now scoring it on the test examples…").format(message=ev.message))
 
     def show_hint(self, message: str) -> None:
         self.hint.setText(html.escape(message))
@@ -414,16 +425,18 @@ class TrainPanel(QWidget):
         self.progress.setValue(1000)
         m = result.get("metrics") or {}
         score = (
-            f"test accuracy {m['accuracy']:.0%}" if "accuracy" in m
-            else f"{m['bits_per_char']:.2f} bits per character on test text" if "bits_per_char" in m else ""
+            tr("test accuracy {accuracy:.0%}").format(accuracy=m["accuracy"]) if "accuracy" in m
+            else tr("{bits:.2f} bits per character on test text").format(bits=m["bits_per_char"])
+            if "bits_per_char" in m else ""
         )
-        self.status.setText(f"Done: {result.get('message', '')} {score}. See the Evaluate and Try it tabs.")
+        self.status.setText(tr("Done: {message} {score}. See the Evaluate and Try it tabs.").format(
+            message=result.get("message", ""), score=score))
         self.training_finished.emit(result)
 
     def _on_failed(self, message: str, details: str) -> None:
         self.handle = None
         self._set_running(False)
-        self.status.setText("Training failed: " + message)
+        self.status.setText(tr("Training failed: ") + message)
         self.training_failed.emit(message, details)
 
     def show_history(self, log: list[dict], task: str) -> None:
@@ -434,5 +447,5 @@ class TrainPanel(QWidget):
                 self.show_hint(ev.get("message", ""))
         done = [ev for ev in log if ev.get("event") == "TrainFinished"]
         if done:
-            self.status.setText(f"Saved run: {done[-1].get('message', '')}")
+            self.status.setText(tr("Saved run: {message}").format(message=done[-1].get("message", "")))
             self.progress.setValue(1000)

@@ -112,7 +112,7 @@ class TryPanel(QWidget):
         self.prompt.setMaximumHeight(90)
         self.temperature = QDoubleSpinBox(minimum=0.0, maximum=2.0, singleStep=0.1, value=0.8)
         self.top_k = QSpinBox(minimum=0, maximum=1000, value=40, specialValueText=tr("no limit"))
-        self.length = QSpinBox(minimum=1, maximum=2000, value=300, suffix=" tokens")
+        self.length = QSpinBox(minimum=1, maximum=2000, value=300, suffix=tr(" tokens"))
         self.generate_button = QPushButton(icon(self, "play"), tr("Write"))
         self.generate_button.setToolTip(tr("Continue the text (Ctrl+Enter in this tab)"))
         self.stop_button = QPushButton(icon(self, "stop"), tr("Stop"))

@@ -143,7 +143,7 @@ class VariantsView(QWidget):
         tlay = QGridLayout(try_box)
         tlay.addWidget(self.prompt, 0, 0, 1, 2)
         tlay.addWidget(self.ask_button, 0, 2)
-        tlay.addWidget(QLabel("<b>Original</b>"), 1, 0)
+        tlay.addWidget(QLabel("<b>{}</b>".format(tr("Original"))), 1, 0)
         self.variant_title = QLabel(tr("<b>Selected variant</b>"))
         self.variant_title.setWordWrap(True)
         tlay.addWidget(self.variant_title, 1, 1, 1, 2)
