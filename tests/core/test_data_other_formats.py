@@ -41,6 +41,13 @@ def test_csv_whose_texts_hold_brackets_and_tags_is_still_a_csv(tmp_path):
     assert inspect_data(path).rows_used == 20
 
 
+def test_csv_whose_first_text_quotes_a_web_page_is_still_a_csv(tmp_path):
+    path = tmp_path / "data.csv"
+    rows = "".join(f'"page {i}: <html><body><table><tr><td>cell</td></tr></table>",{"ab"[i % 2]}\n' for i in range(20))
+    path.write_text("text,label\n" + rows, encoding="utf-8")
+    assert inspect_data(path).rows_used == 20
+
+
 def test_a_two_row_csv_cannot_train_and_says_how_many_more_each_label_needs(tmp_path):
     path = tmp_path / "two.csv"
     path.write_text("text,label\nI loved it,pos\nI hated it,neg\n", encoding="utf-8")

@@ -45,7 +45,9 @@ def refuse_other_formats(text: str, path: str, *, markdown: bool = True) -> None
                          "▸ CSV UTF-8), or as an .xlsx workbook.")  # fmt: skip
         if not _HTML.search(head):
             raise DataError(message.format(name=base), code="xml_file")
-    if _HTML.search(low[:1024]) or (low.startswith("<?xml") and _HTML.search(low)):
+    # Only a file that starts with a tag: a CSV whose texts quote HTML (a manual page about
+    # web pages, a scraped snippet) is still a table.
+    if (low.startswith("<") and _HTML.search(low[:1024])) or (low.startswith("<?xml") and _HTML.search(low)):
         raise DataError(
             tr("'{name}' is a web page (HTML), not a table of values separated by commas. If "
                "the page shows a table, open the page in Excel (Data ▸ From Web) or copy the "
