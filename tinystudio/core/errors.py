@@ -53,3 +53,7 @@ class CancelledError(TinyStudioError):
     """The user asked to stop. Not a failure: whatever was kept is still valid."""
 
     exit_code = 130
+
+
+class CompressError(TinyStudioError):
+    """A compression method cannot be applied to this model (or this computer)."""

@@ -21,7 +21,6 @@ import os
 import platform
 import shutil
 import time
-from contextlib import contextmanager
 from dataclasses import fields
 from pathlib import Path
 
@@ -34,6 +33,8 @@ from .fileio import SaveError, atomic_write_bytes
 from .inference import TrainedModel
 from .models import ModelConfig, build_model
 from .tokenize import TextTokenizer
+from .variant_weights import load_int8_module, weights_for_saving
+from .weights import open_weights, read_weights  # noqa: F401 - part of modelio's interface
 
 FORMAT_NAME = "tinystudio-model"
 FORMAT_VERSION = 1
@@ -64,9 +65,7 @@ def save_model(trained: TrainedModel, folder: str | Path, *, log: list[dict] | N
 
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    if trained.variant:  # a compressed variant (int8 / 16-bit storage): see compress/storage.py
-        from .compress.storage import weights_for_saving
-
+    if trained.variant:  # a compressed variant (int8 / 16-bit storage): see variant_weights.py
         weights = weights_for_saving(trained)
     else:
         weights = {k: v.detach().cpu().contiguous() for k, v in trained.module.state_dict().items()}
@@ -250,8 +249,6 @@ def load_model(folder: str | Path, device: str | torch.device = "cpu") -> Traine
         raise ModelFileError(tr("The model's 'variant' section is damaged."), code="bad_config")
     if variant.get("storage") == "int8":
         # int8 weights + scales, validated the same strict way; rebuilt on the CPU.
-        from .compress.storage import load_int8_module
-
         return _trained(config, model_cfg, tokenizer, load_int8_module(model_cfg, weights_path, variant))
 
     module = build_model(model_cfg)
@@ -279,60 +276,6 @@ def _trained(config: dict, model_cfg: ModelConfig, tokenizer: TextTokenizer, mod
         variant=config.get("variant") or {},
         calibration=config.get("calibration") or {},  # absent in models saved before calibration
     )
-
-
-@contextmanager
-def open_weights(path: str | Path):
-    """``safetensors.safe_open`` of a weights file; damage is reported as :class:`ModelFileError`."""
-    from safetensors import safe_open
-
-    try:
-        with safe_open(str(path), framework="pt") as fh:
-            yield fh
-    except ModelFileError:
-        raise
-    except Exception as exc:  # safetensors raises SafetensorError / OSError on damage
-        raise ModelFileError(
-            tr("The model's weights file (model.safetensors) is damaged and cannot be read."),
-            details=str(exc),
-            code="bad_weights",
-        ) from exc
-
-
-def read_weights(
-    path: str | Path, layout: dict[str, tuple[tuple, set[str] | str]], what: str
-) -> dict[str, torch.Tensor]:
-    """Every tensor of a weights file, checked against ``layout`` before it is read.
-
-    ``layout`` maps each name the model needs to (shape, allowed safetensors dtypes); a file
-    with other names, shapes or dtypes is refused with a :class:`ModelFileError` (``what``
-    names the file in the message, e.g. "int8 weights").
-    """
-    tensors: dict[str, torch.Tensor] = {}
-    with open_weights(path) as fh:
-        names = set(fh.keys())
-        missing, extra = set(layout) - names, names - set(layout)
-        if missing or extra:
-            raise ModelFileError(
-                tr("The {what} do not fit the model described in config.json (missing: {missing}, unexpected: {unexpected}).").format(what=what, missing=sorted(missing)[:5], unexpected=sorted(extra)[:5]),
-                code="weights_mismatch",
-            )
-        for name, (shape, dtypes) in layout.items():
-            sl = fh.get_slice(name)
-            got_shape, got_dtype = tuple(sl.get_shape()), sl.get_dtype()
-            if got_shape != shape:
-                raise ModelFileError(
-                    tr("The weight '{name}' has shape {got_shape}, but the model needs {shape}.").format(name=name, got_shape=got_shape, shape=shape),
-                    code="weights_mismatch",
-                )
-            allowed = {dtypes} if isinstance(dtypes, str) else dtypes
-            if got_dtype not in allowed:
-                raise ModelFileError(
-                    tr("The {what} do not fit the model: '{name}' is stored as {got_dtype}, where it needs {allowed}.").format(what=what, name=name, got_dtype=got_dtype, allowed=' or '.join(sorted(allowed))),
-                    code="weights_mismatch",
-                )
-            tensors[name] = fh.get_tensor(name)
-    return tensors
 
 
 def read_training_log(folder: str | Path) -> list[dict]:

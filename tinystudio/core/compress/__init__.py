@@ -11,7 +11,7 @@ Modules, one job each:
 - :mod:`.quantize` — int8 (dynamic, per-row) and fp16 / bf16 variants
 - :mod:`.prune`    — magnitude pruning and removal of feed-forward hidden units
 - :mod:`.distill`  — a smaller student trained on soft targets; short fine-tunes
-- :mod:`.storage`  — how variants are saved in a model folder (safetensors, no pickle)
+- ``core/variant_weights`` (outside this package, below ``modelio``) — how variants are saved
 - :mod:`.measure`  — size, latency, throughput, memory, quality, changed answers
 - :mod:`.explain`  — the plain-words reasons behind the numbers
 - :mod:`.lab`      — :func:`run_lab`, the whole run

@@ -3,20 +3,15 @@
 from __future__ import annotations
 
 import copy
-import warnings
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 
-from ..errors import TinyStudioError
+from ..errors import CompressError  # noqa: F401 - re-exported: compress's own error
 from ..inference import TrainedModel
+from ..variant_weights import quiet_deprecations  # noqa: F401 - re-exported
 from ..variants import describe_steps, step_label  # noqa: F401 - re-exported
 
 VARIANT_FORMAT = "tinystudio-variant"
 VARIANT_VERSION = 1
-
-
-class CompressError(TinyStudioError):
-    """A compression method cannot be applied to this model (or this computer)."""
 
 
 @dataclass(frozen=True)
@@ -45,14 +40,3 @@ def copy_model(trained: TrainedModel, *, step: dict) -> TrainedModel:
     return new
 
 
-@contextmanager
-def quiet_deprecations():
-    """``torch.ao.quantization`` still works but warns on every call that it is deprecated.
-
-    We use it on purpose (see ``quantize.py``); the warning would only confuse a user.
-    """
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", category=DeprecationWarning)
-        warnings.filterwarnings("ignore", category=FutureWarning)
-        warnings.filterwarnings("ignore", message=".*deprecated.*")
-        yield
