@@ -116,7 +116,7 @@ def run_app(argv: list[str] | None = None) -> int:
     if args:
         QTimer.singleShot(0, lambda: _open_arg(win, args[0]))
     else:
-        QTimer.singleShot(0, win.open_sample)
+        QTimer.singleShot(0, win.reopen_last_or_sample)
     # Ctrl+C in the terminal closes the window the normal way (stopping training first).
     signal.signal(signal.SIGINT, lambda *_: QTimer.singleShot(0, win.close))
     return app.exec()

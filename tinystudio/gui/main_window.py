@@ -14,6 +14,7 @@ opened from disk without its data file). Panels run their own heavy work in work
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 
@@ -39,6 +40,7 @@ from .data_panel import DataPanel
 from .evaluate_panel import EvaluatePanel
 from .menus import build_menus
 from .project import Project, ProjectError, normalise, open_project, save_project
+from .steps import WindowState, model_fits, step_hint
 from .train_panel import TrainPanel
 from .try_panel import TryPanel
 
@@ -124,7 +126,6 @@ class MainWindow(QMainWindow):
 
     def __init__(self, settings: QSettings | None = None, workspace: str | Path | None = None) -> None:
         super().__init__()
-        self.setWindowTitle("TinyStudio")
         self.settings = settings or QSettings()
         self.workspace = Path(workspace or QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation))
         self.model = None
@@ -132,6 +133,8 @@ class MainWindow(QMainWindow):
         self.model_dataset = None
         self.project: Project | None = None
         self._closing = False
+        self._quit_confirmed = False  # the person said yes to quitting (or nothing was at stake)
+        self.unsaved_model = False  # a model trained in this session, not saved in a project
         self._evaluate_when_data = False
         self.errors: list[tuple[str, str]] = []
 
@@ -170,6 +173,7 @@ class MainWindow(QMainWindow):
         self.data_panel.open_requested.connect(self.actions["open"].trigger)
         self.data_panel.data_ready.connect(self._on_data_ready)
         self.data_panel.load_failed.connect(lambda m, d: self.show_error(tr("The file cannot be opened"), m, d))
+        self.data_panel.load_failed.connect(lambda _m, _d: self._update_steps())
         self.data_panel.loading.connect(lambda _p: self._update_steps())
         self.train_panel.training_finished.connect(self._on_trained)
         self.train_panel.training_failed.connect(lambda m, d: self.show_error(tr("Training failed"), m, d))
@@ -177,6 +181,7 @@ class MainWindow(QMainWindow):
         self.try_panel.failed.connect(lambda m, d: self.show_error(tr("The model could not answer"), m, d))
         self._restore_settings()
         self._update_steps()
+        self._update_title()
         self.resume_offer: dict | None = None  # the interrupted run being resumed, if any
         QTimer.singleShot(0, self.look_for_interrupted_runs)
 
@@ -261,7 +266,8 @@ class MainWindow(QMainWindow):
             self.model_dir = str(project.model_dir)
         self._add_recent(str(saved))
         self.statusBar().showMessage(tr("Project saved in {saved}").format(saved=saved), 5000)
-        self.setWindowTitle(f"TinyStudio — {saved.name}")
+        self.unsaved_model = False
+        self._update_title()
         return saved
 
     def open_project_from(self, folder: str | Path) -> None:
@@ -271,7 +277,8 @@ class MainWindow(QMainWindow):
             self.show_error(tr("The project cannot be opened"), exc.message, exc.details)
             return
         self.project = project
-        self.setWindowTitle(f"TinyStudio — {project.folder.name}")
+        self.unsaved_model = False
+        self._update_title()
         self.train_panel.apply_settings(project.settings)
         if project.data_path and Path(project.data_path).is_file():
             self.open_data(project.data_path, project.task, project.text_column, project.label_column)
@@ -301,6 +308,9 @@ class MainWindow(QMainWindow):
 
     def _on_trained(self, res: dict) -> None:
         model = res["model"]
+        in_project = self.project is not None and res["model_dir"] and Path(res["model_dir"]).resolve().is_relative_to(
+            self.project.folder.resolve())
+        self.unsaved_model = not in_project
         self._use_model(model, res["model_dir"], res["dataset"], tr("just trained"))
         self.evaluate_panel.set_results(model.task, res["metrics"], res["examples"])
         self.statusBar().showMessage(tr("Model saved in {model_dir}").format(model_dir=res['model_dir']), 8000)
@@ -316,6 +326,37 @@ class MainWindow(QMainWindow):
                 panel.set_model(model_dir, dataset)
         self._update_steps()
         self.model_ready.emit(model)
+        self._update_title()
+
+    def _state(self) -> WindowState:
+        model, ds = self.model, self.data_panel.dataset
+        return WindowState(
+            reading=self.data_panel.busy,
+            training=self.training,
+            closing=self._closing,
+            data_path=self.data_panel.path,
+            data_ok=self.data_panel.can_train,
+            task=self.data_panel.task,
+            model_name=self.model_name() if model is not None else None,
+            model_task=model.task if model is not None else None,
+            model_fits_data=model_fits(model, ds, self.data_panel.task),
+        )
+
+    def model_name(self) -> str:
+        """How the model in use is named on screen: its folder's name."""
+        return Path(self.model_dir).name if self.model_dir else tr("just trained")
+
+    def _update_title(self) -> None:
+        """The project (or file) name; Qt adds " — TinyStudio" itself (applicationDisplayName),
+        so the name is never repeated. [*] shows a star while a trained model is unsaved."""
+        if self.project is not None:
+            name = self.project.folder.name
+        elif self.data_panel.path:
+            name = Path(self.data_panel.path).name
+        else:
+            name = ""
+        self.setWindowTitle(f"{name}[*]" if name else "")
+        self.setWindowModified(bool(name) and self.unsaved_model)
 
     def _update_steps(self) -> None:
         has_model = self.model is not None
@@ -325,19 +366,8 @@ class MainWindow(QMainWindow):
             self.tabs.setTabEnabled(i, has_model)
         self.tabs.setTabEnabled(COMPRESS, has_model and self.compress_panel is not None)
         self.tabs.setTabEnabled(EXPORT, has_model and self.export_panel is not None)
-        if self.data_panel.busy:
-            text = tr("Reading your file…")
-        elif self.training:
-            text = tr("Training… you can look at your data or switch tabs meanwhile.")
-        elif has_model:
-            text = tr("Next: see how good the model is in 3 · Evaluate, then type your own text in 4 · Try it.")
-        elif can_train:
-            text = tr("Next: go to 2 · Train and press Start.")
-        elif self.data_panel.result is not None:
-            text = tr("Next: fix the problem shown in red (or choose other columns) before training.")
-        else:
-            text = tr("Next: open a CSV file (File ▸ Open, or drop it on this window).")
-        self.hint.setText(text)
+        self.hint.setText(step_hint(self._state()))
+        self._update_title()
         start = self.actions.get("start")
         if start is not None:
             start.setEnabled(can_train and not self.training)
@@ -366,7 +396,12 @@ class MainWindow(QMainWindow):
         question = (
             tr("A training run on {file} did not finish: TinyStudio was closed unexpectedly after {minutes:.1f} minutes (step {step}). Continue it where it stopped? If you say No, it is set aside and not offered again.").format(file=Path(data['path']).name, minutes=minutes, step=run['step'])
         )
-        if not self.confirm(tr("Continue unfinished training?"), question):
+        self._asking_resume = True
+        try:
+            answer = self.confirm(tr("Continue unfinished training?"), question)
+        finally:
+            self._asking_resume = False
+        if not answer:
             from tinystudio.core.training.recovery import set_aside
 
             set_aside(run["folder"])
@@ -416,6 +451,79 @@ class MainWindow(QMainWindow):
         answer = QMessageBox.question(self, title, question)
         return answer == QMessageBox.StandardButton.Yes
 
+    # -- the last session -----------------------------------------------------------------
+    def _remember_session(self) -> None:
+        """What was open (project, or data file + model), to offer it at the next start."""
+        text_col, label_col = self.data_panel.columns_choice()
+        session = {
+            "project": str(self.project.folder) if self.project is not None else None,
+            "data": self.data_panel.path if self.data_panel.can_train else None,
+            "task": self.data_panel.task,
+            "text_column": text_col,
+            "label_column": label_col,
+            "model": self.model_dir,
+        }
+        self.settings.setValue("session/last", json.dumps(session))
+
+    def last_session(self) -> dict | None:
+        """The previous session's files that still exist, or None."""
+        try:
+            session = json.loads(self.settings.value("session/last") or "null")
+        except (TypeError, ValueError):
+            return None
+        if not isinstance(session, dict):
+            return None
+        project = session.get("project")
+        if isinstance(project, str) and (Path(project) / "project.json").is_file():
+            return {"project": project}
+        data, model = session.get("data"), session.get("model")
+        found = {
+            "data": data if isinstance(data, str) and Path(data).is_file() else None,
+            "model": model if isinstance(model, str) and (Path(model) / "config.json").is_file() else None,
+        }
+        if not (found["data"] or found["model"]):
+            return None
+        for key in ("task", "text_column", "label_column"):
+            found[key] = session.get(key) if isinstance(session.get(key), str) else None
+        return found
+
+    def reopen_last_or_sample(self) -> None:
+        """At start-up: offer to reopen the last file and model; otherwise open the sample."""
+        if getattr(self, "_asking_resume", False):  # the unfinished-run question comes first
+            QTimer.singleShot(200, self.reopen_last_or_sample)
+            return
+        if self.resume_offer is not None:  # continuing an unfinished run opens its own file
+            return
+        if not self.reopen_last_session():
+            self.open_sample()
+
+    def reopen_last_session(self) -> bool:
+        """Ask to reopen what was open when TinyStudio was last closed. False if nothing/no."""
+        last = self.last_session()
+        if last is None:
+            return False
+        if last.get("project"):
+            what = tr("the project {name}").format(name=Path(last["project"]).name)
+        elif last["data"] and last["model"]:
+            what = tr("the file {data} and the model {model}").format(
+                data=Path(last["data"]).name, model=Path(last["model"]).name)
+        elif last["data"]:
+            what = tr("the file {data}").format(data=Path(last["data"]).name)
+        else:
+            what = tr("the model {model}").format(model=Path(last["model"]).name)
+        if not self.confirm(tr("Continue where you left off?"),
+                            tr("Reopen {what}, as when TinyStudio was last closed?").format(what=what)):
+            return False
+        if last.get("project"):
+            self.open_project_from(last["project"])
+            return True
+        if last["data"]:
+            task = last["task"] if last["task"] in ("classify", "generate") else None
+            self.open_data(last["data"], task, last["text_column"], last["label_column"])
+        if last["model"]:
+            self.open_model(last["model"])
+        return True
+
     # -- settings, recent files, drag and drop, closing -----------------------------------
     def _restore_settings(self) -> None:
         geometry = self.settings.value("window/geometry")
@@ -449,11 +557,26 @@ class MainWindow(QMainWindow):
             event.acceptProposedAction()
             return
 
+    def quit_question(self) -> tuple[str, str] | None:
+        """(title, question) to ask before quitting, or None when nothing would be lost."""
+        if self.training:
+            return tr("Training is running"), tr(
+                "Stop training and quit? The best model so far is saved, and TinyStudio offers to "
+                "reopen it next time.")
+        if self.unsaved_model and self.model_dir:
+            return tr("Quit without saving a project?"), tr(
+                "The model you trained is not saved in a project. Quit anyway? It stays in {folder}, "
+                "and TinyStudio offers to reopen it next time. Choose No, then File ▸ Save project, "
+                "to keep it together with its data and settings.").format(folder=self.model_dir)
+        return None
+
     def closeEvent(self, event) -> None:
-        question = tr("Stop training and quit? The best model so far is saved.")
-        if self.training and not self._closing and not self.confirm(tr("Training is running"), question):
-            event.ignore()
-            return
+        if not self._closing and not self._quit_confirmed:
+            asked = self.quit_question()
+            if asked is not None and not self.confirm(*asked):
+                event.ignore()
+                return
+            self._quit_confirmed = True
         if worker.active_handles():
             # Ask every job to stop, then close for real once their threads have ended.
             self._closing = True
@@ -462,10 +585,11 @@ class MainWindow(QMainWindow):
             self.try_panel.shutdown()
             worker.stop_all(wait_ms=0)
             self.statusBar().showMessage(tr("Stopping… saving the best model so far."))
-            self.hint.setText(tr("Stopping before closing…"))
+            self._update_steps()
             QTimer.singleShot(50, self.close)
             event.ignore()
             return
+        self._remember_session()
         self.settings.setValue("settings_version", SETTINGS_VERSION)
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("train/time_limit", self.train_panel.time_limit.value())

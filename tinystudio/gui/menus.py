@@ -85,7 +85,8 @@ def build_menus(win) -> dict[str, QAction]:
     file_menu.addAction(act("open_project", tr("Open &project…"), ask_open_project, "Ctrl+Alt+O"))
     file_menu.addAction(act("save_project", tr("&Save project…"), ask_save_project, QKeySequence.StandardKey.Save, tr("Save data reference, settings and model (Ctrl+S)")))
     file_menu.addSeparator()
-    file_menu.addAction(act("quit", tr("&Quit"), win.close, QKeySequence.StandardKey.Quit))
+    # Ctrl+Q spelled out: StandardKey.Quit has no key on Windows (nor on offscreen Qt).
+    file_menu.addAction(act("quit", tr("&Quit"), win.close, "Ctrl+Q"))
 
     train_menu = win.menuBar().addMenu(tr("&Train"))
     train_menu.addAction(act("start", tr("&Start training"), win.train_panel.start_training, "Ctrl+Return", tr("Start training (Ctrl+Enter)")))

@@ -43,6 +43,7 @@ from tinystudio.i18n import tr, tr_noop
 from . import help_texts, jobs, worker
 from .icons import icon
 from .plots import TrainingPlots
+from .steps import train_status_is_stale
 
 PRESETS = [("tiny", tr_noop("Tiny"), tr_noop("fastest, smallest")), ("small", tr_noop("Small"), tr_noop("a good balance")),
            ("base", tr_noop("Base"), tr_noop("learns most, slowest"))]
@@ -76,6 +77,7 @@ class TrainPanel(QWidget):
         self._estimates: dict = {}
         self._estimate_handle = None
         self._last_status = 0.0
+        self.status_for: tuple[str, str] | None = None  # (file, task) the status message is about
         self._params = 0
         self.out_dir_provider: Callable[[], str] = lambda: tempfile.mkdtemp(prefix="tinystudio-model-")
         self.events_seen = 0
@@ -194,6 +196,10 @@ class TrainPanel(QWidget):
     def set_data(self, data) -> None:
         """The data to train on (a jobs.DataResult), or None."""
         self._data = data
+        if not self.running and train_status_is_stale(self.status_for, data.path if data else None, self.task):
+            # "Done: … accuracy 71%" was about another file or task: say where things stand now.
+            self.status_for = None
+            self.status.setText(tr("Not started: no model trained on this file for this task yet."))
         self.samples_box.setVisible(self.task == "generate")
         if not self.running:
             self._preset_chosen = False
@@ -431,6 +437,7 @@ class TrainPanel(QWidget):
         )
         self.status.setText(tr("Done: {message} {score}. See the Evaluate and Try it tabs.").format(
             message=result.get("message", ""), score=score))
+        self.status_for = (self._data.path, self.task) if self._data else None
         self.training_finished.emit(result)
 
     def _on_failed(self, message: str, details: str) -> None:
