@@ -11,7 +11,7 @@ DATA = Path(__file__).resolve().parent.parent / "data" / "malformed"
 
 
 def test_tabs_are_the_six_steps_in_order(window):
-    assert window.tab_names() == ["Data", "Train", "Evaluate", "Try it", "Compress", "Export"]
+    assert window.tab_names() == ["Data", "Train", "Evaluate", "Try it", "Compress", "Export", "Label"]
     # Before any data, only the Data step is open and the hint says what to do.
     assert window.tabs.isTabEnabled(0)
     assert not any(window.tabs.isTabEnabled(i) for i in range(1, 6))

@@ -44,6 +44,7 @@ class DataPanel(QWidget):
     load_failed = Signal(str, str)  # message, details
     loading = Signal(str)  # path being read
     open_requested = Signal()  # the "Open a file…" button
+    label_requested = Signal()  # the "Label rows…" button (the Label tab takes the file)
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -73,6 +74,12 @@ class DataPanel(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.open_button)
         top.addWidget(self.file_label, 1)
+        self.label_button = QPushButton(tr("Label rows…"))
+        self.label_button.setObjectName("labelRowsButton")
+        self.label_button.setToolTip(tr("Label rows of this file yourself in the Label tab (rows without a label), or check its labels for mistakes."))
+        self.label_button.clicked.connect(lambda _c=False: self.label_requested.emit())
+        self.label_button.setEnabled(False)  # until a file is open
+        top.addWidget(self.label_button)
         form = QHBoxLayout()
         form.addWidget(QLabel(tr("The model should:")))
         form.addWidget(self.task_combo)
@@ -218,6 +225,7 @@ class DataPanel(QWidget):
             return
         self._handle = None
         self.result = result
+        self.label_button.setEnabled(True)
         self._tokenizer = result.tokenizer
         self.table_model.set_rows(result.columns, result.rows)
         text_col = result.report.choice.text_column if result.report else None

@@ -41,6 +41,10 @@ MODES = (("smart", "The rows that teach the model most"), ("order", "In file ord
 FILE_FILTER = "Data files (*.csv *.tsv *.txt *.xlsx *.xlsm *.xls *.ods);;All files (*)"
 
 
+def _esc(text: str) -> str:
+    return html.escape(text, quote=False)
+
+
 class LabelPanel(QWidget):
     """Shows one row at a time; answers go to the core :class:`LabelSession`."""
 
@@ -75,7 +79,7 @@ class LabelPanel(QWidget):
         self.mode_combo.activated.connect(lambda _i: self._retrain(reset=True))
         top = QHBoxLayout()
         top.addWidget(self.open_button)
-        top.addWidget(self.file_label, 1)
+        top.addStretch(1)
         top.addWidget(QLabel(tr("Ask:")))
         top.addWidget(self.mode_combo)
 
@@ -124,6 +128,7 @@ class LabelPanel(QWidget):
 
         left = QVBoxLayout()
         left.addLayout(top)
+        left.addWidget(self.file_label)
         left.addWidget(self.row_label)
         left.addWidget(frame, 1)
         left.addWidget(self.why_label)
@@ -190,7 +195,7 @@ class LabelPanel(QWidget):
         self.shutdown()
         self.session = self.learner = None
         self.side.reset()
-        self.file_label.setText(tr("Reading {name}…").format(name=html.escape(Path(path).name)))
+        self.file_label.setText(tr("Reading {name}…").format(name=_esc(Path(path).name)))
         self._show_nothing(tr("Reading the file…"))
         h = worker.start("label-open", label_jobs.open_for_labelling, str(path), text_col, label_col)
         h.finished.connect(lambda res, h=h: self._on_opened(h, res))
@@ -204,8 +209,8 @@ class LabelPanel(QWidget):
         self.session, self.learner = res["session"], res["learner"]
         src = self.session.source
         words = tr("<b>{name}</b> — texts from '{text}', labels saved to <b>{out}</b>").format(
-            name=html.escape(Path(src.path).name), text=html.escape(src.text_column),
-            out=html.escape(self.session.labels_path.name))  # fmt: skip
+            name=_esc(Path(src.path).name), text=_esc(src.text_column),
+            out=_esc(self.session.labels_path.name))  # fmt: skip
         if self.session.resumed:
             words += " " + tr("(taken up where you stopped)")
         self.file_label.setText(words)
@@ -218,7 +223,7 @@ class LabelPanel(QWidget):
         if handle is not self._open_job:
             return
         self._open_job = None
-        self.file_label.setText(html.escape(message))
+        self.file_label.setText(_esc(message))
         self._show_nothing(tr("This file cannot be labelled."))
         self.failed.emit(message, details)
 
@@ -293,7 +298,7 @@ class LabelPanel(QWidget):
             agree = tr("it agrees") if said == label else tr("it learns from your answer")
             text = tr("Row {row}: '{label}' saved. The model had guessed '{guess}' ({p:.0%} sure): {agree}.").format(
                 row=row + 1, label=label, guess=said, p=guess[1], agree=agree)  # fmt: skip
-        self.feedback.setText(html.escape(text))
+        self.feedback.setText(_esc(text))
 
     def _advance(self) -> None:
         self._update_progress()
@@ -321,7 +326,7 @@ class LabelPanel(QWidget):
     def _show(self, pick: Pick) -> None:
         self.current = pick
         self.row_label.setText(tr("Row {row} of {name}").format(row=pick.row + 1, name=Path(self.session.source.path).name))
-        self.text_view.setText(html.escape(self.session.source.texts[pick.row]))
+        self.text_view.setText(_esc(self.session.source.texts[pick.row]))
         self.why_label.setText(tr("Why this row: {reason}").format(reason=pick.reason))
         for b in self._buttons:
             b.setEnabled(True)
@@ -331,7 +336,7 @@ class LabelPanel(QWidget):
     def _show_nothing(self, text: str) -> None:
         self.current = None
         self.row_label.setText("")
-        self.text_view.setText(f"<i>{html.escape(text)}</i>")
+        self.text_view.setText(f"<i>{_esc(text)}</i>")
         self.why_label.setText("")
         for b in self._buttons:
             b.setEnabled(False)

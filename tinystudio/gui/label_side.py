@@ -25,6 +25,10 @@ from tinystudio.i18n import tr
 from .plots import METRIC_COLOUR, style_plot
 
 
+def _esc(text: str) -> str:
+    return html.escape(text, quote=False)
+
+
 class LabelSide(QWidget):
     suspect_chosen = Signal(int)  # index in the suspects list (clicked by the user)
 
@@ -107,7 +111,7 @@ class LabelSide(QWidget):
 
     def add_estimate(self, estimate) -> None:
         if estimate.sentence:
-            self.advice.setText(html.escape(estimate.sentence))
+            self.advice.setText(_esc(estimate.sentence))
         if estimate.accuracy is None:
             return
         if self.points and self.points[-1][0] == estimate.n_labels:
@@ -118,13 +122,13 @@ class LabelSide(QWidget):
         self.chart.setXRange(0, max(p[0] for p in self.points) * 1.05 + 1, padding=0)
 
     def show_counts(self, counts: dict[str, int]) -> None:
-        parts = [f"<b>{html.escape(k)}</b> {v}" for k, v in counts.items()]
+        parts = [f"<b>{_esc(k)}</b> {v}" for k, v in counts.items()]
         self.counts.setText(tr("Labels so far: ") + (" · ".join(parts) if parts else tr("none yet")))
         self.train_button.setEnabled(sum(1 for v in counts.values() if v) >= 2)
 
     # -- review ---------------------------------------------------------------------------
     def set_review_text(self, text: str) -> None:
-        self.review_text.setText(html.escape(text))
+        self.review_text.setText(_esc(text))
 
     def show_suspects(self, suspects: list[dict], total: int) -> None:
         self.suspects = list(suspects)

@@ -38,13 +38,14 @@ from tinystudio.resources import sample_path
 from . import help_texts, jobs, worker
 from .data_panel import DataPanel
 from .evaluate_panel import EvaluatePanel
+from .label_panel import LabelPanel
 from .menus import build_menus
 from .project import Project, ProjectError, normalise, open_project, save_project
 from .steps import WindowState, model_fits, step_hint
 from .train_panel import TrainPanel
 from .try_panel import TryPanel
 
-DATA, TRAIN, EVALUATE, TRY, COMPRESS, EXPORT = range(6)
+DATA, TRAIN, EVALUATE, TRY, COMPRESS, EXPORT, LABEL = range(7)
 MAX_RECENT = 8
 SETTINGS_VERSION = 1
 
@@ -142,6 +143,7 @@ class MainWindow(QMainWindow):
         self.train_panel = TrainPanel()
         self.evaluate_panel = EvaluatePanel()
         self.try_panel = TryPanel()
+        self.label_panel = LabelPanel()
         self.compress_panel = _optional_panel("compress_panel", "CompressPanel")
         self.export_panel = _optional_panel("export_panel", "ExportPanel")
         self.train_panel.out_dir_provider = self._new_model_dir
@@ -155,6 +157,8 @@ class MainWindow(QMainWindow):
             (self.try_panel, tr("4 · Try it"), tr("Type a text and see what the model does")),
             (self.compress_panel or _placeholder(), tr("5 · Compress"), help_texts.tip("quantization")),
             (self.export_panel or _placeholder(), tr("6 · Export"), tr("Save the model to use it elsewhere")),
+            # Last: an external check clicks the tabs by index (1 Train, 2 Evaluate, 3 Try it).
+            (self.label_panel, tr("Label"), tr("Label rows yourself (the ones that teach a model most) and check labels for mistakes")),
         ):
             self.tabs.setTabToolTip(self.tabs.addTab(_Page(panel), name), tip)
         self.hint = QLabel()
@@ -179,6 +183,9 @@ class MainWindow(QMainWindow):
         self.train_panel.training_failed.connect(lambda m, d: self.show_error(tr("Training failed"), m, d))
         self.train_panel.running_changed.connect(lambda _r: self._update_steps())
         self.try_panel.failed.connect(lambda m, d: self.show_error(tr("The model could not answer"), m, d))
+        self.data_panel.label_requested.connect(self.label_current_data)
+        self.label_panel.failed.connect(lambda m, d: self.show_error(tr("Labelling stopped"), m, d))
+        self.label_panel.train_requested.connect(self.train_with_labels)
         self._restore_settings()
         self._update_steps()
         self._update_title()
@@ -209,6 +216,26 @@ class MainWindow(QMainWindow):
         self.data_panel.load_file(path, task, text_col, label_col)
         self.show_tab(DATA)
         return True
+
+    def label_current_data(self) -> None:
+        """The Data tab's "Label rows…": label the open file in the Label tab."""
+        path = self.data_panel.path
+        if not path:
+            return
+        text_col, label_col = self.data_panel.columns_choice()
+        self.label_panel.open_file(path, text_col, label_col)
+        self.show_tab(LABEL)
+
+    def train_with_labels(self, labels_path: str, text_col: str, label_col: str) -> None:
+        """The Label tab's "Train with these labels": open the labels file, then the Train tab."""
+
+        def ready(result) -> None:
+            self.data_panel.data_ready.disconnect(ready)
+            if result.dataset is not None:
+                self.show_tab(TRAIN)
+
+        if self.open_data(labels_path, "classify", text_col, label_col):
+            self.data_panel.data_ready.connect(ready)
 
     def open_sample(self) -> None:
         self.open_data(sample_path("wordnet_topics.csv"), "classify")
@@ -583,6 +610,7 @@ class MainWindow(QMainWindow):
             self.train_panel.stop()
             self.data_panel.shutdown()
             self.try_panel.shutdown()
+            self.label_panel.shutdown()
             worker.stop_all(wait_ms=0)
             self.statusBar().showMessage(tr("Stopping… saving the best model so far."))
             self._update_steps()
