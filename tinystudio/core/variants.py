@@ -90,19 +90,19 @@ def method_availability(config: dict) -> dict[str, str]:
     kind = (config.get("architecture") or {}).get("kind", "")
     variant = config.get("variant") or {}
     names = {"fasttext": "fastText", "transformer": "Transformer", "lstm": "LSTM"}
-    this = f"this is a {names.get(kind, kind)} model"
+    this = tr("this is a {kind} model").format(kind=names.get(kind, kind))
     if variant.get("storage") == "int8":
-        off = ("This model is already an 8-bit (int8) variant: open the original model "
-               "to make other variants from it.")
+        off = (tr("This model is already an 8-bit (int8) variant: open the original model "
+               "to make other variants from it."))
         return dict.fromkeys(("prune", "prune-units", "distill", "fp16", "bf16", "int8"), off)
     why = dict.fromkeys(("prune", "prune-units", "distill", "fp16", "bf16", "int8"), "")
     if kind == "fasttext":
         why["prune"] = (
-            "Not for fastText models: all their weights are in the word table and the output "
-            "layer, which pruning leaves alone (it would change nothing). Try int8 or distilling."
+            tr("Not for fastText models: all their weights are in the word table and the output "
+            "layer, which pruning leaves alone (it would change nothing). Try int8 or distilling.")
         )
     if kind != "transformer":
-        why["prune-units"] = f"Only Transformer models have hidden units to remove ({this})."
+        why["prune-units"] = tr("Only Transformer models have hidden units to remove ({this}).").format(this=this)
     return why
 
 
@@ -110,8 +110,8 @@ def format_availability(config: dict) -> dict[str, str]:
     """For each export format, why it does not apply to this model ("" when it does)."""
     why = dict.fromkeys(("safetensors", "safetensors-fp16", "onnx", "onnx-int8"), "")
     if (config.get("variant") or {}).get("storage") == "int8":
-        off = ("Not for an 8-bit (int8) variant: its 8-bit layers are PyTorch's own, which other "
-               "programs cannot read. Choose the model it was made from and 'ONNX, 8-bit' instead.")
+        off = (tr("Not for an 8-bit (int8) variant: its 8-bit layers are PyTorch's own, which other "
+               "programs cannot read. Choose the model it was made from and 'ONNX, 8-bit' instead."))
         why.update({"safetensors-fp16": off, "onnx": off, "onnx-int8": off})
     return why
 
