@@ -127,7 +127,7 @@ class EvaluatePanel(QWidget):
         m = self.metrics
         n = m.get("n", 0)
         self.headline.setText(
-            tr("<span style='font-size:16pt'>Accuracy <b>{accuracy:.1%}</b> · Macro-F1 <b>{macro_f1:.2f}</b></span><br>On {n:,} test texts the model never saw while training. <span title='{explanation}'>Macro-F1</span> treats every label as equally important.").format(accuracy=m['accuracy'], macro_f1=m['macro_f1'], n=n, explanation=html.escape(tr(help_texts.TERMS['macro_f1'][1])))
+            tr("<span style='font-size:16pt'>Accuracy <b>{accuracy:.1%}</b> · balanced score <b>{macro_f1:.2f}</b></span><br>On {n:,} test texts the model never saw while training. The <span title='{explanation}'>balanced score (Macro-F1)</span> counts every label as equally important, even rare ones.").format(accuracy=m['accuracy'], macro_f1=m['macro_f1'], n=n, explanation=html.escape(tr(help_texts.TERMS['macro_f1'][1])))
         )
         labels = m.get("labels", [])
         self.per_class.setSortingEnabled(False)
@@ -195,7 +195,7 @@ class EvaluatePanel(QWidget):
         m = self.metrics
         loss = m.get("val_loss", math.nan)
         self.headline.setText(
-            tr("<span style='font-size:16pt'>Bits per character <b>{bits_per_char:.2f}</b> · Perplexity <b>{perplexity:.1f}</b> · Loss <b>{loss:.3f}</b></span><br>On {chars:,} characters of test text the model never saw. Lower is better for all three: {explanation}").format(bits_per_char=m.get('bits_per_char', math.nan), perplexity=m.get('perplexity', math.nan), loss=loss, chars=m.get('chars', 0), explanation=html.escape(tr(help_texts.TERMS['bits_per_char'][1])))
+            tr("<span style='font-size:16pt'>Bits per character <b>{bits_per_char:.2f}</b> · torn between about <b>{perplexity:.1f}</b> next pieces · error <b>{loss:.3f}</b></span><br>On {chars:,} characters of test text the model never saw. Lower is better for all three (bits per character, perplexity, loss; hover for each): {explanation}").format(bits_per_char=m.get('bits_per_char', math.nan), perplexity=m.get('perplexity', math.nan), loss=loss, chars=m.get('chars', 0), explanation=html.escape(tr(help_texts.TERMS['bits_per_char'][1])))
         )
         self.headline.setToolTip(help_texts.tip("bits_per_char") + "<br>" + help_texts.tip("perplexity"))
         self.samples.clear()

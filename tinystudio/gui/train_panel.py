@@ -263,7 +263,7 @@ class TrainPanel(QWidget):
             if e is None:
                 continue
             if "step_seconds" not in e:
-                info.setText(tr("{params} parameters").format(params=format_params(e["params"])))
+                info.setText(tr("{params} numbers to learn (parameters)").format(params=format_params(e["params"])))
                 continue
             steps = self._steps(ds, e)
             # Measured at the default batch size. A Transformer or LSTM step costs about in
@@ -277,7 +277,7 @@ class TrainPanel(QWidget):
                 when = tr("about {time} min").format(time=format_seconds(seconds))
             else:
                 when = tr("stops at the time limit ({time} min)").format(time=format_seconds(limit))
-            info.setText(tr("{params} parameters · {when}").format(params=format_params(e["params"]), when=when))
+            info.setText(tr("{params} numbers to learn (parameters) · {when}").format(params=format_params(e["params"]), when=when))
 
     def _steps(self, ds, e: dict) -> int:
         epochs = self.epochs.value() or e["epochs"]
@@ -395,11 +395,11 @@ class TrainPanel(QWidget):
             if now - self._last_status >= 1 / STATUS_HZ:
                 self._last_status = now
                 if self.task == "classify":
-                    text = tr("Step {step:,} of {total:,} · pass {epoch:.1f} over the data · "
-                              "{speed:,.0f} examples/s · {elapsed} elapsed · about {left} left")
+                    text = tr("Step {step:,} of {total:,} · has read the data {epoch:.1f} times · "
+                              "{speed:,.0f} examples a second · {elapsed} so far · about {left} left")
                 else:
-                    text = tr("Step {step:,} of {total:,} · pass {epoch:.1f} over the data · "
-                              "{speed:,.0f} tokens/s · {elapsed} elapsed · about {left} left")
+                    text = tr("Step {step:,} of {total:,} · has read the text {epoch:.1f} times · "
+                              "{speed:,.0f} text pieces (tokens) a second · {elapsed} so far · about {left} left")
                 self.status.setText(text.format(
                     step=ev.step, total=ev.total_steps, epoch=ev.epoch, speed=ev.items_per_sec,
                     elapsed=format_seconds(ev.elapsed), left=format_seconds(ev.eta)))
@@ -415,7 +415,7 @@ class TrainPanel(QWidget):
             self.status.setText(ev.message)  # "Compiling…" can take a minute with no steps
         elif isinstance(ev, TrainStarted):
             self._params = ev.params
-            self.status.setText(tr("Training a {preset} {model_kind} model with {params} parameters…").format(
+            self.status.setText(tr("Training a {preset} {model_kind} model with {params} numbers to learn (parameters)…").format(
                 preset=ev.preset, model_kind=ev.model_kind, params=format_params(ev.params)))
         elif isinstance(ev, TrainFinished):
             self.progress.setValue(1000)
