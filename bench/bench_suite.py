@@ -71,7 +71,8 @@ def _suite_dataset(s: M.SuiteSet):
 
 def _budget_check(seconds: float, budget: float, stop_reason: str) -> dict:
     on_time = seconds <= budget * (1 + BUDGET_SLACK)
-    stopped_on = {"time_up": "time", "early_stop": "validation", "completed": "epochs"}.get(stop_reason, stop_reason)
+    stopped_on = {"time_up": "time", "early_stop": "validation", "no_improvement": "validation",
+                  "completed": "epochs"}.get(stop_reason, stop_reason)  # fmt: skip
     used_enough = seconds >= BUDGET_USE * budget or stopped_on == "validation"
     return {"within_budget": on_time, "used_fraction": round(seconds / budget, 3), "stopped_on": stopped_on,
             "budget_ok": on_time and used_enough}  # fmt: skip
@@ -87,17 +88,17 @@ def run_ours(s: M.SuiteSet, data, budget: float) -> dict:
     outcome = train_on_file(s.path, config, dataset=data)
     wall = time.perf_counter() - t0
     res, m = outcome.result, outcome.test_metrics
+    auto = getattr(res, "auto", None)  # Auto: the candidates tried, the choice, why, how it ended
+    stop = auto.get("ended", res.stop_reason) if auto else res.stop_reason
     out = {
         "model": "tinystudio_default", "kind": res.model.config.kind,
         "preset": res.model.train_config.get("preset"),
         "params": sum(p.numel() for p in res.model.module.parameters()),
         "seconds": round(res.seconds, 1), "wall_seconds": round(wall, 1), "steps": res.steps,
-        "stop_reason": res.stop_reason, **_budget_check(res.seconds, budget, res.stop_reason),
+        "stop_reason": stop, **_budget_check(res.seconds, budget, stop),
     }  # fmt: skip
-    for key in ("candidates", "chosen", "reason", "why"):
-        value = getattr(res, key, None)
-        if value is not None:
-            out[key] = value
+    if auto:
+        out.update({k: auto[k] for k in ("chosen", "reason", "candidates", "metric") if k in auto})
     if s.task == "classify":
         out.update(accuracy=round(m["accuracy"], 4), macro_f1=round(m["macro_f1"], 4))
     else:

@@ -79,6 +79,7 @@ def test_budget_check_says_how_a_run_stopped():
     assert bench_suite._budget_check(59.0, 60, "time_up") == {
         "within_budget": True, "used_fraction": 0.983, "stopped_on": "time", "budget_ok": True}
     assert bench_suite._budget_check(20.0, 60, "early_stop")["budget_ok"] is True
+    assert bench_suite._budget_check(20.0, 60, "no_improvement")["stopped_on"] == "validation"  # Auto's word
     assert bench_suite._budget_check(20.0, 60, "completed")["budget_ok"] is False  # stopped early on epochs
     assert bench_suite._budget_check(67.0, 60, "time_up")["budget_ok"] is False  # over budget + 10 %
 
