@@ -255,7 +255,6 @@ def print_tables(rows: list[dict], summary: dict) -> None:
             print(f"| {r['set']} | {r['part']} | {r['chars']:,} | {r['budget']:.0f} | {o['bits_per_char']:.3f} "
                   f"| {o['seconds']:.0f} | {o['stopped_on']} | {ref['bits_per_char']:.3f} | {ref['seconds']:.0f} "
                   f"| {'yes' if r['target_met'] else '**no**'} |")  # fmt: skip
-    print("\n" + json.dumps(summary, indent=1))
 
 
 def print_fewlabels(fewlabels: list[dict]) -> None:
@@ -337,13 +336,20 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--pretrain-time", type=float, default=60.0)
     ap.add_argument("--json", help="write the results here")
     ap.add_argument("--from-json", help="print the tables and targets of an earlier run's JSON; run nothing")
+    ap.add_argument("--markdown", action="store_true", help="with --from-json: a line on the run first")
     args = ap.parse_args(argv)
     if args.from_json:
         with open(args.from_json) as fh:
             out = json.load(fh)
+        if args.markdown:
+            print(f"`{out.get('command', 'bench/bench_suite.py')}` on {out['machine'].get('cpu_count')} cores, "
+                  f"{out.get('started', '?')}: {out['total_seconds'] / 60:.1f} min in all; load average "
+                  f"{out['machine']['load_average_before'][0]:.2f} before, "
+                  f"{out['machine']['load_average_after'][0]:.2f} after (the machine is shared); "
+                  f"torch {out['machine']['torch']}, {out['machine']['torch_threads']} threads.")  # fmt: skip
+        targets_table(out)
         print_tables(out["rows"], out["summary"])
         print_fewlabels(out.get("fewlabels", []))
-        targets_table(out)
         return 0
     chosen = M.select(args.sets, args.part, args.task)
     missing = [s.name for s in chosen if not s.path.exists()]
@@ -353,6 +359,7 @@ def main(argv: list[str] | None = None) -> int:
     import torch
 
     start = time.perf_counter()
+    started = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     load_before = os.getloadavg()
     rows, fewlabels = [], []
     for s in [] if args.only_fewlabels else chosen:
@@ -376,7 +383,8 @@ def main(argv: list[str] | None = None) -> int:
         "machine": {"cpu_count": os.cpu_count(), "platform": platform.platform(), "torch": torch.__version__,
                     "torch_threads": torch.get_num_threads(), "load_average_before": load_before,
                     "load_average_after": os.getloadavg()},
-        "settings": vars(args), "split_seed": M.SPLIT_SEED, "rows": rows, "fewlabels": fewlabels,
+        "command": " ".join(["bench/bench_suite.py", *(argv if argv is not None else sys.argv[1:])]),
+        "started": started, "settings": vars(args), "split_seed": M.SPLIT_SEED, "rows": rows, "fewlabels": fewlabels,
         "summary": summary, "total_seconds": round(time.perf_counter() - start, 1),
     }  # fmt: skip
     if args.json:
