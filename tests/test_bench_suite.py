@@ -95,3 +95,18 @@ def test_suite_split_reaches_tinystudios_dataset(tmp_path, monkeypatch):
     assert [data.texts[i] for i in data.splits.test] == [rows[i][0] for i in te]
     assert [data.texts[i] for i in data.splits.val] == [rows[i][0] for i in va]
     assert len(data.splits.train) == len(rows) - len(va) - len(te)
+
+
+def _row(name, gap_acc, gap_f1, imbalanced, part="tune"):
+    ours = {"accuracy": 0.8 + gap_acc / 100, "macro_f1": 0.7 + gap_f1 / 100, "budget_ok": True}
+    met = gap_acc >= -1 and (gap_f1 >= -1 or not imbalanced)
+    return {"set": name, "task": "classify", "part": part, "imbalanced": imbalanced, "ours": ours,
+            "gap_accuracy": gap_acc, "gap_macro_f1": gap_f1, "target_met": met,
+            "gap_headline": gap_f1 if imbalanced else gap_acc}  # fmt: skip
+
+
+def test_summary_judges_every_set_and_the_median():
+    rows = [_row("a", 2.0, -3.0, False), _row("b", 0.5, -2.0, True), _row("c", 3.0, 4.0, True, "heldout")]
+    s = bench_suite.summarise(rows)["classify"]
+    assert s["sets_within_1_point"] == 2 and not s["every_set_within_1_point"]  # b: macro-F1 2 points below
+    assert s["median_gap_points"] == 2.0 and s["median_at_least_plus_1"]  # headline gaps 2.0, -2.0, 4.0
