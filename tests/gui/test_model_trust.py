@@ -68,3 +68,51 @@ def test_try_it_says_sure_only_as_far_as_calibration_supports(
     type_and_wait(qtbot, panel, text)
     shown = panel.answer.text()
     assert "not checked" in shown and "sure" not in shown
+
+
+def _imbalanced_csv(path):
+    """300 'animal' rows, 60 'food', 20 'rare' whose texts read exactly like animal texts: a
+    short run cannot tell 'rare' apart, so it is never predicted; 300/20 is badly imbalanced."""
+    import random
+
+    rnd = random.Random(0)
+    animals = "cat dog horse wolf bear tiger lion fox deer owl".split()
+    foods = "bread cheese apple soup rice cake honey pear bean milk".split()
+    rows = ["text,label"]
+    for label, words, n in (("animal", animals, 300), ("food", foods, 60), ("rare", animals, 20)):
+        rows += [f"{' '.join(rnd.choices(words, k=6))},{label}" for _ in range(n)]
+    rnd.shuffle(rows[1:])
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+def test_evaluate_says_when_a_label_is_never_predicted_and_labels_are_imbalanced(
+    window, qtbot, load_data, train_short, tmp_path
+):
+    load_data(window, _imbalanced_csv(tmp_path / "imbalanced.csv"), "classify")
+    result = train_short(window, seconds=2)
+    m = result["metrics"]
+    assert "rare" in m["never_predicted"] and m["imbalanced"]
+    click_tab(qtbot, window, 2)
+    notes = window.evaluate_panel.notes
+    assert notes.isVisible()
+    text = notes.text()
+    assert "never answered 'rare'" in text
+    assert "badly imbalanced" in text and "'animal'" in text and f"{m['majority_share']:.0%}" in text
+
+
+def test_bits_per_char_reference_fits_chinese_text(window, qtbot, load_data, train_short, tmp_path):
+    from pathlib import Path
+
+    zh = (Path(__file__).parents[1] / "data" / "cjk" / "zh_hans.txt").read_text(encoding="utf-8")
+    corpus = tmp_path / "zh.txt"
+    corpus.write_text(zh * 30, encoding="utf-8")
+    load_data(window, corpus, "generate")
+    result = train_short(window, seconds=3)
+    m = result["metrics"]
+    assert m["script"] == "cjk" and m["frequency_bits_per_char"] > 0
+    click_tab(qtbot, window, 2)
+    head = window.evaluate_panel.headline.text()
+    assert "English" not in head and "1.5" not in head
+    assert f"{m['frequency_bits_per_char']:.2f}" in head and f"{m['bits_per_char']:.2f}" in head
+    assert not window.evaluate_panel.notes.isVisible()

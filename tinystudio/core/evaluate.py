@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import torch
@@ -50,7 +51,78 @@ def classification_metrics(
         "labels": list(label_names),
         "confusion": cm.tolist(),
         "n": len(y_true),
+        **label_balance([int(a) for a in actual.tolist()], [int(p) for p in predicted.tolist()], label_names),
     }
+
+
+IMBALANCED_RATIO = 5.0  # largest / smallest label count from which the labels count as badly imbalanced
+
+
+def label_balance(actual: Sequence[int], predicted: Sequence[int], label_names: Sequence[str]) -> dict:
+    """Facts a person should be told in plain words next to the scores.
+
+    ``never_predicted``: labels present in the data that the model never answered (recall 0);
+    ``majority_label`` / ``majority_share``: the most common label and the accuracy of always
+    answering it (the score to beat); ``imbalance_ratio``: largest / smallest label count among
+    the labels present, and ``imbalanced`` when it reaches :data:`IMBALANCED_RATIO`.
+    """
+    total = sum(actual)
+    present = [i for i, a in enumerate(actual) if a > 0]
+    if not present or total == 0:
+        return {"never_predicted": [], "majority_label": None, "majority_share": 0.0,
+                "imbalance_ratio": 1.0, "imbalanced": False}
+    top = max(present, key=lambda i: actual[i])
+    low = min(present, key=lambda i: actual[i])
+    ratio = actual[top] / actual[low]
+    return {
+        "never_predicted": [label_names[i] for i in present if predicted[i] == 0],
+        "majority_label": label_names[top],
+        "majority_share": actual[top] / total,
+        "minority_label": label_names[low],
+        "imbalance_ratio": ratio,
+        "imbalanced": len(present) > 1 and ratio >= IMBALANCED_RATIO,
+    }
+
+
+def script_of(texts: Sequence[str]) -> str:
+    """The main writing system of ``texts``: ``cjk`` (Chinese/Japanese/Korean characters),
+    ``latin``, or ``other`` (Cyrillic, Arabic, …), from the letters of a sample."""
+    counts = {"cjk": 0, "latin": 0, "other": 0}
+    seen = 0
+    for text in texts:
+        for ch in text:
+            if not ch.isalpha():
+                continue
+            code = ord(ch)
+            if 0x2E80 <= code <= 0x9FFF or 0xAC00 <= code <= 0xD7AF or 0xF900 <= code <= 0xFAFF or code >= 0x20000:
+                counts["cjk"] += 1
+            elif code < 0x250 or 0x1E00 <= code <= 0x1EFF:
+                counts["latin"] += 1
+            else:
+                counts["other"] += 1
+            seen += 1
+        if seen >= 200_000:
+            break
+    return max(counts, key=counts.get) if seen else "latin"
+
+
+def character_baseline(texts: Sequence[str]) -> dict:
+    """Bits per character of two simple references computed on ``texts`` themselves:
+    ``uniform`` (every character seen equally likely: log2 of the number of different
+    characters) and ``frequency`` (each character as likely as it is common in the text: its
+    entropy). A model that learned anything beyond letter counts scores below ``frequency``;
+    this works for any script, where a fixed figure (say, for English) would mislead."""
+    from collections import Counter
+
+    counts = Counter()
+    for text in texts:
+        counts.update(text)
+    n = sum(counts.values())
+    if n == 0:
+        return {"uniform_bits_per_char": 0.0, "frequency_bits_per_char": 0.0}
+    entropy = -sum(c / n * math.log2(c / n) for c in counts.values())
+    return {"uniform_bits_per_char": math.log2(len(counts)) if len(counts) > 1 else 0.0,
+            "frequency_bits_per_char": entropy}
 
 
 def evaluate_classifier(
@@ -91,4 +163,7 @@ def evaluate_classifier(
 
 def evaluate_generator(model: TrainedModel, texts: Sequence[str]) -> dict:
     """Loss per token, perplexity and bits per character over all of ``texts``."""
-    return model.score_text(texts)
+    metrics = model.score_text(texts)
+    metrics["script"] = script_of(texts)
+    metrics.update(character_baseline(texts))
+    return metrics

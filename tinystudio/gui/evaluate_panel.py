@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from tinystudio.i18n import tr
 
 from . import help_texts
+from .evaluate_words import bits_reference, classify_notes
 
 MAX_LISTED = 500  # examples listed for one confusion-matrix cell
 
@@ -49,6 +50,14 @@ class EvaluatePanel(QWidget):
         self.headline.setWordWrap(True)
         self.headline.setTextFormat(Qt.TextFormat.RichText)
         self.headline.setToolTip(help_texts.tip("test"))
+        # Plain-word warnings: labels never predicted, badly imbalanced labels (evaluate_words.py).
+        self.notes = QLabel()
+        self.notes.setObjectName("evaluateNotes")
+        self.notes.setAccessibleName(tr("Warnings about the scores"))
+        self.notes.setWordWrap(True)
+        self.notes.setTextFormat(Qt.TextFormat.PlainText)
+        self.notes.setStyleSheet("#evaluateNotes{color:#b45309}")
+        self.notes.setVisible(False)
 
         self.per_class = QTableWidget(0, 4)
         self.per_class.setHorizontalHeaderLabels([tr("Precision"), tr("Recall"), "F1", tr("Examples")])
@@ -97,6 +106,7 @@ class EvaluatePanel(QWidget):
         head = QHBoxLayout()
         head.addWidget(self.headline, 1)
         lay.addLayout(head)
+        lay.addWidget(self.notes)
         lay.addWidget(self.classify_view, 1)
         lay.addWidget(self.generate_view, 1)
         self.generate_view.setVisible(False)
@@ -105,6 +115,7 @@ class EvaluatePanel(QWidget):
     def clear(self) -> None:
         self.metrics, self._examples = {}, {}
         self.headline.setText(tr("Train a model (or open one) to see how well it does."))
+        self._set_notes([])
         self.per_class.setRowCount(0)
         self.confusion.setRowCount(0)
         self.confusion.setColumnCount(0)
@@ -115,6 +126,7 @@ class EvaluatePanel(QWidget):
         self.metrics, self._examples = metrics or {}, examples or {}
         self.classify_view.setVisible(task == "classify")
         self.generate_view.setVisible(task == "generate")
+        self._set_notes(classify_notes(self.metrics) if task == "classify" else [])
         if not self.metrics:
             self.headline.setText(tr("No test scores for this model: open its data file to score it."))
             return
@@ -122,6 +134,10 @@ class EvaluatePanel(QWidget):
             self._show_classify()
         else:
             self._show_generate()
+
+    def _set_notes(self, notes: list[str]) -> None:
+        self.notes.setText("\n".join("⚠ " + n for n in notes))
+        self.notes.setVisible(bool(notes))
 
     def _show_classify(self) -> None:
         m = self.metrics
@@ -195,7 +211,7 @@ class EvaluatePanel(QWidget):
         m = self.metrics
         loss = m.get("val_loss", math.nan)
         self.headline.setText(
-            tr("<span style='font-size:16pt'>Bits per character <b>{bits_per_char:.2f}</b> · torn between about <b>{perplexity:.1f}</b> next pieces · error <b>{loss:.3f}</b></span><br>On {chars:,} characters of test text the model never saw. Lower is better for all three (bits per character, perplexity, loss; hover for each): {explanation}").format(bits_per_char=m.get('bits_per_char', math.nan), perplexity=m.get('perplexity', math.nan), loss=loss, chars=m.get('chars', 0), explanation=html.escape(tr(help_texts.TERMS['bits_per_char'][1])))
+            tr("<span style='font-size:16pt'>Bits per character <b>{bits_per_char:.2f}</b> · torn between about <b>{perplexity:.1f}</b> next pieces · error <b>{loss:.3f}</b></span><br>On {chars:,} characters of test text the model never saw. Lower is better for all three (bits per character, perplexity, loss; hover for each): {explanation}").format(bits_per_char=m.get('bits_per_char', math.nan), perplexity=m.get('perplexity', math.nan), loss=loss, chars=m.get('chars', 0), explanation=html.escape(bits_reference(m)))
         )
         self.headline.setToolTip(help_texts.tip("bits_per_char") + "<br>" + help_texts.tip("perplexity"))
         self.samples.clear()
