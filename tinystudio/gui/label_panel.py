@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from tinystudio.core.labelling import Pick
-from tinystudio.i18n import tr
+from tinystudio.i18n import tr, tr_noop
 
 from . import label_jobs, worker
 from .label_side import LabelSide
@@ -37,8 +37,9 @@ from .label_side import LabelSide
 RETRAIN_EVERY = 5
 #: Rows chosen at each retrain.
 BATCH = 10
-MODES = (("smart", "The rows that teach the model most"), ("order", "In file order"), ("random", "Random rows"))
-FILE_FILTER = "Data files (*.csv *.tsv *.txt *.xlsx *.xlsm *.xls *.ods);;All files (*)"
+MODES = (("smart", tr_noop("The rows that teach the model most")), ("order", tr_noop("In file order")),
+         ("random", tr_noop("Random rows")))
+FILE_FILTER = tr_noop("Data files (*.csv *.tsv *.txt *.xlsx *.xlsm *.xls *.ods);;All files (*)")
 
 
 def _esc(text: str) -> str:
