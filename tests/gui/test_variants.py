@@ -73,8 +73,10 @@ def test_running_again_keeps_the_earlier_variants_in_the_models_folder(qtbot, co
     assert names == ["original", "int8", "int8 (2)"]
     saved = sorted(p.name for p in (model_copy / "variants").iterdir())
     assert saved == ["01-int8", "02-int8"]  # beside the model, not in a temporary folder
-    for folder in saved:
-        assert (model_copy / "variants" / folder / "config.json").is_file()
+    saved_at = json.loads((model_copy / "config.json").read_text())["saved_at"]
+    for folder in saved:  # each knows which training of the original it was made from
+        config = json.loads((model_copy / "variants" / folder / "config.json").read_text())
+        assert config["variant"]["parent_saved_at"] == saved_at
 
 
 def test_prune_is_offered_only_where_it_applies(qtbot, fasttext_model, tf_classify):
@@ -138,5 +140,6 @@ def test_export_lets_the_person_pick_a_variant_and_says_which(qtbot, model_copy,
     assert result.verified
     status = panel.findChild(QLabel, "exportStatus").text()
     assert "Variant: int8" in status and "USAGE.md" in status
+    assert "e-0" not in status  # "0.000001", not "1e-06"
     usage = (tmp_path / "int8-export" / "USAGE.md").read_text()
     assert usage.index("Without writing code") < usage.index("From code")

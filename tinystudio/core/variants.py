@@ -48,15 +48,20 @@ class VariantInfo:
 def list_variants(model_dir: str | Path) -> list[VariantInfo]:
     """The complete variants saved in ``model_dir/variants``, oldest first.
 
-    A folder without a readable ``config.json`` (a run stopped while saving) is left out.
+    A folder without a readable ``config.json`` (a run stopped while saving) is left out, and so
+    are variants of an earlier model trained into the same folder (a project's model retrained).
     """
     found = []
+    saved_at = read_config(model_dir).get("saved_at")
     for folder in sorted(_children(variants_dir(model_dir)), key=_order):
         try:
             config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
             variant = config.get("variant") or {}
             if not isinstance(variant, dict):
                 continue
+            made_from = variant.get("parent_saved_at")
+            if made_from and saved_at and made_from != saved_at:
+                continue  # made from the model that was in this folder before
         except (OSError, ValueError, AttributeError):
             continue
         found.append(VariantInfo(describe_steps(variant), str(folder), variant.get("storage") or "float32"))

@@ -8,6 +8,7 @@ disk each time the tab is shown, so variants made on the Compress tab appear at 
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
@@ -170,8 +171,8 @@ class ExportPanel(QWidget):
         self.result = result
         fmt = self.format.itemText(self.format.findData(result.format))
         diff = "" if result.tolerance is None else tr(
-            " Their scores differ by at most {diff:.2g} (we allow {allowed:g})."
-        ).format(diff=result.max_abs_diff, allowed=result.tolerance)
+            " Their scores differ by at most {diff} (we allow {allowed})."
+        ).format(diff=plain_number(result.max_abs_diff), allowed=plain_number(result.tolerance))
         self.status.setText(tr(
             "✔ Saved {name} as “{format}” in {path} ({megabytes:.2f} MB). Checked on {n} held-out "
             "texts: {agreement:.1%} same answers as the model it came from.{diff} How to use it: "
@@ -218,6 +219,15 @@ class ExportPanel(QWidget):
         path, _ = QFileDialog.getSaveFileName(self, tr("Name of the new export folder"), self.out_path.text())
         if path:
             self.out_path.setText(path)
+
+
+def plain_number(x: float) -> str:
+    """0.0000019 rather than 1.9e-06: two significant digits, no scientific notation."""
+    if x == 0 or not math.isfinite(x):
+        return "0" if x == 0 else str(x)
+    digits = max(0, 1 - math.floor(math.log10(abs(x))))
+    text = f"{x:.{digits}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def _default_out(model_dir: str, source: str) -> Path:

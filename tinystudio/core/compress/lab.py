@@ -21,7 +21,7 @@ from ..inference import TrainedModel
 from ..modelio import load_model, save_model
 from ..models import PRESETS
 from ..training.control import RunControl
-from ..variants import next_folder
+from ..variants import next_folder, read_config
 from .common import CompressError, LabProgress, describe_steps
 from .distill import distill, finetune
 from .explain import explain
@@ -210,6 +210,7 @@ def run_lab(
 
     progress("load", tr("Loading the model and the data…"))
     original = load_model(model_dir)
+    parent_saved_at = read_config(model_dir).get("saved_at")
     if original.variant.get("storage") == "int8":
         raise CompressError(tr("This model is already an int8 variant; open the original model instead."))
     if data is None or data_path is not None:
@@ -235,6 +236,7 @@ def run_lab(
         variant = apply_step(source, step, data, on_event=on_event, control=control)
         folder = next_folder(out_dir, "-".join(slugs))
         variant.variant["parent"] = str(Path(model_dir))
+        variant.variant["parent_saved_at"] = parent_saved_at  # which training of the original
         save_model(variant, folder)
         done += 1
         name = describe_steps(variant.variant)
