@@ -45,6 +45,9 @@ def test_selftest_passes_from_the_command_line():
         step = summary["steps"][name]
         assert step["ok"] is True or (step["ok"] is None and step["skipped"]), step
     assert summary["steps"]["qt"]["platform_plugin"] == "offscreen"
+    # An Excel workbook (made from the sample) opens with the bundled spreadsheet reader.
+    assert summary["steps"]["xlsx"]["ok"] is True, summary["steps"]["xlsx"]
+    assert summary["steps"]["xlsx"]["rows"] == 400
     # The app starts once in Chinese (our catalogue and Qt's own translations are there).
     chinese = summary["steps"]["chinese"]
     assert chinese["ok"] is True, chinese

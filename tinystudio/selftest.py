@@ -91,6 +91,7 @@ def run_selftest() -> int:
         run.step("window", lambda: _window(state, workdir), needs=("qt",))
         run.step("chinese", lambda: _chinese(workdir), needs=("window",))
         run.step("data", lambda: _data(state))
+        run.step("xlsx", lambda: _xlsx(state, workdir), needs=("data",))
         run.step("train", lambda: _train(state, workdir), needs=("data",))
         run.step("predict", lambda: _predict(state), needs=("train",))
         run.step("int8", lambda: _int8(state), needs=("train",))
@@ -213,6 +214,61 @@ def _data(state: dict) -> dict:
     state["sample"] = path
     state["dataset"] = load_dataset(path, task="classify", seed=0)
     return {"rows": len(state["dataset"].texts), "labels": len(state["dataset"].label_names)}
+
+
+def _xlsx(state: dict, workdir: Path) -> dict:
+    """An Excel workbook made from the sample opens through the bundled spreadsheet reader."""
+    from .core.data import load_dataset
+
+    data = state["dataset"]
+    rows = [(data.texts[i], data.label_names[data.labels[i]]) for i in range(min(400, len(data.texts)))]
+    path = write_xlsx(workdir / "sample.xlsx", [("text", "label"), *rows])
+    book = load_dataset(path, task="classify", seed=0)
+    if len(book.texts) != len(rows) or set(book.label_names) != {label for _, label in rows}:
+        raise RuntimeError(f"the workbook read back {len(book.texts)} rows, not {len(rows)}")
+    return {"rows": len(book.texts), "format": book.report.format.describe()}
+
+
+def write_xlsx(path: Path, rows: list[tuple[str, ...]]) -> Path:
+    """A minimal one-sheet .xlsx (Office Open XML, inline strings), with the standard library
+    only: the installed app has no spreadsheet writer, and the test must not ship a binary."""
+    import zipfile
+    from xml.sax.saxutils import escape
+
+    def cell(ref: str, value: str) -> str:
+        return f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{escape(value)}</t></is></c>'
+
+    sheet_rows = "".join(
+        f'<row r="{r}">' + "".join(cell(f"{chr(65 + c)}{r}", v) for c, v in enumerate(row)) + "</row>"
+        for r, row in enumerate(rows, start=1)
+    )
+    ns = "http://schemas.openxmlformats.org"
+    parts = {
+        "[Content_Types].xml": (
+            f'<Types xmlns="{ns}/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+            '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+            "</Types>"),
+        "_rels/.rels": (
+            f'<Relationships xmlns="{ns}/package/2006/relationships">'
+            f'<Relationship Id="rId1" Type="{ns}/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>'
+            "</Relationships>"),
+        "xl/workbook.xml": (
+            f'<workbook xmlns="{ns}/spreadsheetml/2006/main" xmlns:r="{ns}/officeDocument/2006/relationships">'
+            '<sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>'),
+        "xl/_rels/workbook.xml.rels": (
+            f'<Relationships xmlns="{ns}/package/2006/relationships">'
+            f'<Relationship Id="rId1" Type="{ns}/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>'
+            "</Relationships>"),
+        "xl/worksheets/sheet1.xml": (
+            f'<worksheet xmlns="{ns}/spreadsheetml/2006/main"><sheetData>{sheet_rows}</sheetData></worksheet>'),
+    }
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, xml in parts.items():
+            z.writestr(name, '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>' + xml)
+    return path
 
 
 def _train(state: dict, workdir: Path) -> dict:
