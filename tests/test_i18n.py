@@ -6,11 +6,14 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 from tinystudio import i18n
 from tinystudio.locale import catalogue
+
+ROOT = Path(__file__).resolve().parent.parent  # the checkout under test, not an installed copy
 
 
 @pytest.fixture
@@ -126,3 +129,31 @@ def test_cli_answers_in_the_system_language():
     proc = subprocess.run([sys.executable, "-m", "tinystudio.cli", "--lang", "en", "--help"],
                           capture_output=True, text=True, env=env, timeout=120)
     assert "训练" not in proc.stdout and "Train" in proc.stdout
+
+
+def _cli(args, lang_env: dict, tmp_path):
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("TINYSTUDIO_LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")}
+    env.update(lang_env)
+    return subprocess.run([sys.executable, "-m", "tinystudio.cli", *map(str, args)],
+                          capture_output=True, text=True, env=env, timeout=120, cwd=ROOT)
+
+
+def test_inspect_of_a_bad_file_answers_in_the_system_language(tmp_path):
+    import json
+    import re
+
+    bad = tmp_path / "one_column.csv"
+    bad.write_text("text\nhello there\ngood morning\n", encoding="utf-8")
+    cjk = re.compile(r"[\u4e00-\u9fff]")
+
+    proc = _cli(["inspect", bad], {"LANG": "zh_CN.UTF-8"}, tmp_path)
+    assert proc.returncode == 2
+    assert cjk.search(proc.stdout + proc.stderr), proc.stdout + proc.stderr
+    proc = _cli(["inspect", tmp_path / "missing.csv", "--json"], {"LANG": "zh_CN.UTF-8"}, tmp_path)
+    assert proc.returncode == 2
+    out = json.loads(proc.stdout)
+    assert set(out) == {"error", "code"} and cjk.search(out["error"])  # keys stay English
+    # The same in English with --lang, whatever the system says.
+    proc = _cli(["--lang", "en", "inspect", bad], {"LANG": "zh_CN.UTF-8"}, tmp_path)
+    assert proc.returncode == 2 and not cjk.search(proc.stdout + proc.stderr)

@@ -170,7 +170,7 @@ class GlossaryDialog(QDialog):
         self.find = QLineEdit()
         self.find.setObjectName("glossaryFind")
         self.find.setAccessibleName("Find a word")
-        self.find.setPlaceholderText("Find a word (for example: int8, p95, loss)")
+        self.find.setPlaceholderText(tr("Find a word (for example: int8, p95, loss)"))
         self.find.setClearButtonEnabled(True)
         self.find.textChanged.connect(lambda text: self.text.setHtml(help_texts.glossary_html(text)))
         self.text = QTextBrowser()

@@ -35,7 +35,7 @@ from charset_normalizer import from_bytes
 
 from tinystudio.core.data.cjk_codepages import ALL_CJK, SINGLE_BYTE, best_cjk
 from tinystudio.core.errors import DataError
-from tinystudio.i18n import tr
+from tinystudio.i18n import tr, tr_noop
 
 #: How many bytes we read to guess the encoding (and to spot binary files).
 SAMPLE_BYTES = 1 << 20
@@ -52,38 +52,38 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
 
-_SAVE_AS_CSV = "save it as CSV (File → Save As → CSV UTF-8)"
 
 # (magic bytes at offset 0, what it is, what to do) — checked before any decoding.
 _SIGNATURES: tuple[tuple[bytes, str], ...] = (
     (
         b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
-        "This looks like an old-style Microsoft Office file (for example an Excel .xls "
-        f"workbook), not a CSV file. Open it in Excel and {_SAVE_AS_CSV}.",
+        tr_noop("This looks like an old-style Microsoft Office file (for example an Excel .xls "
+                "workbook), not a CSV file. Open it in Excel and save it as CSV (File → Save As "
+                "→ CSV UTF-8)."),
     ),
     (
         b"%PDF",
-        "This is a PDF document, not a CSV or text file. Copy its text into a .txt "
-        "file, or export its table as CSV.",
+        tr_noop("This is a PDF document, not a CSV or text file. Copy its text into a .txt "
+                "file, or export its table as CSV."),
     ),
-    (b"\x89PNG\r\n\x1a\n", "This is a PNG picture, not a CSV or text file."),
-    (b"\xff\xd8\xff", "This is a JPEG picture, not a CSV or text file."),
-    (b"GIF87a", "This is a GIF picture, not a CSV or text file."),
-    (b"GIF89a", "This is a GIF picture, not a CSV or text file."),
+    (b"\x89PNG\r\n\x1a\n", tr_noop("This is a PNG picture, not a CSV or text file.")),
+    (b"\xff\xd8\xff", tr_noop("This is a JPEG picture, not a CSV or text file.")),
+    (b"GIF87a", tr_noop("This is a GIF picture, not a CSV or text file.")),
+    (b"GIF89a", tr_noop("This is a GIF picture, not a CSV or text file.")),
     (
         b"\x1f\x8b",
-        "This is a compressed (.gz) file. Decompress it first and choose the CSV file inside.",
+        tr_noop("This is a compressed (.gz) file. Decompress it first and choose the CSV file inside."),
     ),
     (
         b"7z\xbc\xaf\x27\x1c",
-        "This is a 7-Zip archive. Extract it first and choose the CSV file inside.",
+        tr_noop("This is a 7-Zip archive. Extract it first and choose the CSV file inside."),
     ),
-    (b"Rar!\x1a\x07", "This is a RAR archive. Extract it first and choose the CSV file inside."),
+    (b"Rar!\x1a\x07", tr_noop("This is a RAR archive. Extract it first and choose the CSV file inside.")),
     (
         b"SQLite format 3\x00",
-        "This is an SQLite database, not a CSV file. Export the table you want as CSV.",
+        tr_noop("This is an SQLite database, not a CSV file. Export the table you want as CSV."),
     ),
-    (b"PAR1", "This is a Parquet file, not a CSV file. Export it as CSV first."),
+    (b"PAR1", tr_noop("This is a Parquet file, not a CSV file. Export it as CSV first.")),
 )
 
 # Control characters that never appear in real text (tab, newlines and form feed excluded).
@@ -175,11 +175,13 @@ def read_sample(
     name = os.fspath(path)
     if not os.path.exists(name):
         raise DataError(
-            f"We cannot find the file '{name}'. Was it moved or renamed?", code="file_not_found"
+            tr("We cannot find the file '{name}'. Was it moved or renamed?").format(name=name),
+            code="file_not_found",
         )
     if os.path.isdir(name):
         raise DataError(
-            f"'{name}' is a folder, not a file. Choose the CSV or text file inside it.",
+            tr("'{name}' is a folder, not a file. Choose the CSV or text file inside it.").format(
+                name=name),
             code="not_a_file",
         )
     try:
@@ -188,8 +190,8 @@ def read_sample(
         size = os.path.getsize(name)
     except OSError as exc:
         raise DataError(
-            f"We cannot open '{name}': another program may be using it, or you "
-            "may not have permission to read it.",
+            tr("We cannot open '{name}': another program may be using it, or you "
+               "may not have permission to read it.").format(name=name),
             details=str(exc),
             code="cannot_open",
         ) from exc
@@ -211,9 +213,9 @@ def read_sample(
     controls = len(_CONTROL.findall(text))
     if controls > max(2, 0.01 * len(text)) or (replaced > 0.2 * len(raw) and not user_choice):
         raise DataError(
-            f"'{os.path.basename(name)}' does not look like a text file: it "
-            "contains binary data. Choose a CSV file (values separated by commas, "
-            "semicolons or tabs) or a plain .txt file.",
+            tr("'{name}' does not look like a text file: it contains binary data. Choose a CSV "
+               "file (values separated by commas, semicolons or tabs) or a plain .txt file.").format(
+                name=os.path.basename(name)),
             code="binary_file",
             details=f"{controls} control characters in the first {len(text)} characters",
         )
@@ -222,7 +224,8 @@ def read_sample(
 
 def _empty(name: str) -> DataError:
     return DataError(
-        f"The file '{os.path.basename(name)}' is empty: there is nothing to learn from.",
+        tr("The file '{name}' is empty: there is nothing to learn from.").format(
+            name=os.path.basename(name)),
         code="empty_file",
     )
 
@@ -232,28 +235,22 @@ def _refuse_known_binary(raw: bytes, name: str) -> None:
     base = os.path.basename(name)
     if raw.startswith((b"PK\x03\x04", b"PK\x05\x06")):
         if b"xl/" in raw or b"spreadsheetml" in raw:
-            what = f"this looks like an Excel workbook; {_SAVE_AS_CSV}, then choose the new file."
-            msg = f"'{base}' is not a CSV file: {what}"
+            msg = tr("'{name}' is not a CSV file: this looks like an Excel workbook; save it as CSV "
+                     "(File → Save As → CSV UTF-8), then choose the new file.").format(name=base)
         elif b"opendocument.spreadsheet" in raw:
-            msg = (
-                f"'{base}' is not a CSV file: this looks like a LibreOffice/OpenOffice "
-                "spreadsheet; save it as CSV (File → Save As → Text CSV)."
-            )
+            msg = tr("'{name}' is not a CSV file: this looks like a LibreOffice/OpenOffice "
+                     "spreadsheet; save it as CSV (File → Save As → Text CSV).").format(name=base)
         elif b"word/" in raw:
-            msg = (
-                f"'{base}' is not a CSV file: this looks like a Word document; save it as "
-                "plain text (.txt) instead."
-            )
+            msg = tr("'{name}' is not a CSV file: this looks like a Word document; save it as "
+                     "plain text (.txt) instead.").format(name=base)
         else:
-            msg = (
-                f"'{base}' is a ZIP archive, not a CSV file. Extract it first and choose "
-                "the CSV file inside."
-            )
+            msg = tr("'{name}' is a ZIP archive, not a CSV file. Extract it first and choose "
+                     "the CSV file inside.").format(name=base)
         raise DataError(msg, code="binary_file", details="zip signature PK\\x03\\x04")
     for magic, message in _SIGNATURES:
         if raw.startswith(magic):
             raise DataError(
-                f"'{base}': {message}",
+                f"'{base}': {tr(message)}",
                 code="binary_file",
                 details=f"file starts with {magic[:8]!r}",
             )
@@ -280,11 +277,10 @@ def detect_encoding(raw: bytes, name: str = "") -> str:
         wide = _guess_wide(raw)
         if wide:
             return wide
-        base = os.path.basename(name) or "This file"
         raise DataError(
-            f"'{base}' does not look like a text file: it contains binary data. "
-            "Choose a CSV file (values separated by commas, semicolons or tabs) "
-            "or a plain .txt file.",
+            tr("'{name}' does not look like a text file: it contains binary data. Choose a CSV "
+               "file (values separated by commas, semicolons or tabs) or a plain .txt file.").format(
+                name=os.path.basename(name) or "?"),
             code="binary_file",
             details="zero bytes found in a file that is not UTF-16",
         )

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from tinystudio.i18n import tr
+
 _WORD = re.compile(r"\w+", re.UNICODE)
 #: Character n-gram lengths inside "<word>" (fastText uses 3-6; 3-4 is twice as quick here
 #: and measured no worse on the benchmark sets).
@@ -90,7 +92,7 @@ class Featurizer:
             if should_stop is not None and k % 2048 == 0 and should_stop():
                 from ..errors import CancelledError
 
-                raise CancelledError("Stopped.", code="cancelled")
+                raise CancelledError(tr("Stopped."), code="cancelled")
             grams = text_grams(text)
             weights = [1.0 + math.log(c) for c in grams.values()]
             norm = math.sqrt(sum(w * w for w in weights)) or 1.0

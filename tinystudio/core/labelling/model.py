@@ -18,6 +18,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from tinystudio.i18n import tr
+
 from .features import Rows
 
 #: Inverse strength of the L2 penalty, as scikit-learn's ``C`` (loss summed over rows + |W|²/2).
@@ -220,7 +222,7 @@ def cross_val_proba(
         if should_stop is not None and should_stop():
             from ..errors import CancelledError
 
-            raise CancelledError("Stopped.", code="cancelled")
+            raise CancelledError(tr("Stopped."), code="cancelled")
         test = np.flatnonzero(fid == f)
         train = np.flatnonzero(fid != f)
         if train_fraction < 1.0:

@@ -85,7 +85,7 @@ def read_source(path, text_col=None, label_col=None, should_stop: Callable[[], b
         if should_stop is not None and k % 50_000 == 0 and should_stop():
             from ..errors import CancelledError
 
-            raise CancelledError("Stopped.", code="cancelled")
+            raise CancelledError(tr("Stopped."), code="cancelled")
         texts.append(cells[0].strip())
         value = cells[1].strip() if label else ""
         given.append(None if value.casefold() in MISSING_LABELS else value)
