@@ -181,7 +181,7 @@ class DataPanel(QWidget):
         self._select_task(task)
         self._cancel()
         self._pending_path = str(path)
-        self.file_label.setText(f"<b>{html.escape(Path(path).name)}</b> — reading…")
+        self.file_label.setText("<b>{}</b> — {}".format(html.escape(Path(path).name), tr("reading…")))
         self._set_banner("info", tr("Reading the file and checking it…"))
         self.loading.emit(str(path))
         handle = worker.start("data", jobs.inspect_file, str(path), task, text_col, label_col, parent=self)
