@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPlainTextEdit,
     QSplitter,
+    QStackedWidget,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -25,6 +26,7 @@ from tinystudio.i18n import tr
 
 from . import help_texts
 from .evaluate_words import bits_reference, classify_notes
+from .model_list import CompareView, ModelBar
 
 MAX_LISTED = 500  # examples listed for one confusion-matrix cell
 
@@ -102,7 +104,13 @@ class EvaluatePanel(QWidget):
         self.generate_view = QGroupBox(tr("Texts the model wrote, starting from the beginning of test texts"))
         QVBoxLayout(self.generate_view).addWidget(self.samples)
 
-        lay = QVBoxLayout(self)
+        # The models trained on this file, and two of them side by side (gui/model_list.py).
+        self.model_bar = ModelBar()
+        self.compare_view = CompareView()
+        self.compare_view.back_requested.connect(self.show_single)
+        results = QWidget()
+        lay = QVBoxLayout(results)
+        lay.setContentsMargins(0, 0, 0, 0)
         head = QHBoxLayout()
         head.addWidget(self.headline, 1)
         lay.addLayout(head)
@@ -110,6 +118,20 @@ class EvaluatePanel(QWidget):
         lay.addWidget(self.classify_view, 1)
         lay.addWidget(self.generate_view, 1)
         self.generate_view.setVisible(False)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(results)
+        self.stack.addWidget(self.compare_view)
+        outer = QVBoxLayout(self)
+        outer.addWidget(self.model_bar)
+        outer.addWidget(self.stack, 1)
+
+    def show_single(self) -> None:
+        """Back from the comparison to the model in use."""
+        self.stack.setCurrentIndex(0)
+
+    def show_comparison(self, result: dict, name_a: str, name_b: str) -> None:
+        self.compare_view.show_result(result, name_a, name_b)
+        self.stack.setCurrentIndex(1)
 
     # -- filling --------------------------------------------------------------------------
     def clear(self) -> None:
@@ -123,6 +145,7 @@ class EvaluatePanel(QWidget):
         self.samples.clear()
 
     def set_results(self, task: str, metrics: dict, examples: dict | None = None) -> None:
+        self.show_single()
         self.metrics, self._examples = metrics or {}, examples or {}
         self.classify_view.setVisible(task == "classify")
         self.generate_view.setVisible(task == "generate")

@@ -222,3 +222,14 @@ def generate_text(task, model, prompt: str, max_tokens: int, temperature: float,
         pieces.append(piece)
         task.report(piece)
     return "".join(pieces)
+
+
+def compare_models(task, folder_a: str, folder_b: str, dataset: Dataset) -> dict:
+    """Load two saved models and compare them on ``dataset``'s test split (core.compare)."""
+    prepare_torch()
+    from tinystudio.core.compare import compare_models as compare
+    from tinystudio.core.modelio import load_model
+
+    result = compare(load_model(folder_a), load_model(folder_b), dataset)
+    result.update(folder_a=folder_a, folder_b=folder_b)
+    return result

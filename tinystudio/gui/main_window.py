@@ -40,6 +40,7 @@ from .data_panel import DataPanel
 from .evaluate_panel import EvaluatePanel
 from .label_panel import LabelPanel
 from .menus import build_menus
+from .model_session import ModelSession
 from .project import Project, ProjectError, normalise, open_project, save_project
 from .steps import WindowState, model_fits, step_hint
 from .train_panel import TrainPanel
@@ -147,6 +148,7 @@ class MainWindow(QMainWindow):
         self.compress_panel = _optional_panel("compress_panel", "CompressPanel")
         self.export_panel = _optional_panel("export_panel", "ExportPanel")
         self.train_panel.out_dir_provider = self._new_model_dir
+        self.model_session = ModelSession(self)  # the models trained on this file (Evaluate tab)
 
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
@@ -287,10 +289,11 @@ class MainWindow(QMainWindow):
             label_column=label_col,
             settings=self.train_panel.settings(),
         )
-        saved = save_project(project, self.model_dir)
+        saved = save_project(project, self.model_dir, other_models=self.model_session.other_folders())
         self.project = project
         if self.model_dir and project.has_model:
             self.model_dir = str(project.model_dir)
+        self.model_session.refresh()
         self._add_recent(str(saved))
         self.statusBar().showMessage(tr("Project saved in {saved}").format(saved=saved), 5000)
         self.unsaved_model = False
@@ -316,9 +319,8 @@ class MainWindow(QMainWindow):
         self._add_recent(str(project.folder))
 
     def _new_model_dir(self) -> str:
-        """Where the next trained model is saved automatically."""
-        if self.project is not None:
-            return str(self.project.model_dir)
+        """Where the next trained model is saved automatically: a new folder each time, so a
+        new run never replaces an earlier model (File ▸ Save project copies them all)."""
         folder = self.workspace / "models" / time.strftime("%Y%m%d-%H%M%S")
         n = 1
         while folder.exists():
@@ -329,6 +331,7 @@ class MainWindow(QMainWindow):
     # -- reacting -------------------------------------------------------------------------
     def _on_data_ready(self, result) -> None:
         self.train_panel.set_data(result)
+        self.model_session.refresh()
         if self._evaluate_when_data:
             self._evaluate_with_data()
         self._update_steps()
@@ -346,7 +349,8 @@ class MainWindow(QMainWindow):
 
     def _use_model(self, model, model_dir: str | None, dataset, description: str) -> None:
         self.model, self.model_dir, self.model_dataset = model, model_dir, dataset
-        self.try_panel.set_model(model, description)
+        self.model_session.refresh()
+        self.try_panel.set_model(model, self.model_session.name_of(model_dir) if model_dir else description)
         self.data_panel.set_tokenizer(model.tokenizer)
         for panel in (self.compress_panel, self.export_panel):
             if panel is not None:
@@ -370,8 +374,8 @@ class MainWindow(QMainWindow):
         )
 
     def model_name(self) -> str:
-        """How the model in use is named on screen: its folder's name."""
-        return Path(self.model_dir).name if self.model_dir else tr("just trained")
+        """How the model in use is named on screen: "Model 2" (its place in the model list)."""
+        return self.model_session.name_of(self.model_dir)
 
     def _update_title(self) -> None:
         """The project (or file) name; Qt adds " — TinyStudio" itself (applicationDisplayName),

@@ -4,7 +4,8 @@ Layout::
 
     my-project.tinystudio/
         project.json     format name + version, data path, task, columns, training settings
-        model/           the trained model folder (config.json, weights, training_log.jsonl)
+        model/           the model in use (config.json, weights, training_log.jsonl)
+        models/          every other model trained on the data, kept to compare and switch to
         data/            a copy of the data file, when the user asked for one
 
 No Qt here: the main window calls these functions and shows the errors.
@@ -38,10 +39,15 @@ class Project:
     text_column: str | None = None
     label_column: str | None = None
     settings: dict = field(default_factory=dict)
+    models: list[str] = field(default_factory=list)  # folder names under models/
 
     @property
     def model_dir(self) -> Path:
         return self.folder / "model"
+
+    @property
+    def models_dir(self) -> Path:
+        return self.folder / "models"
 
     @property
     def has_model(self) -> bool:
@@ -54,11 +60,16 @@ def normalise(folder: str | Path) -> Path:
     return folder if folder.name.endswith(SUFFIX) else folder.with_name(folder.name + SUFFIX)
 
 
-def save_project(project: Project, model_dir: str | Path | None = None, copy_data: bool = False) -> Path:
-    """Write ``project`` (and copy ``model_dir`` into it, unless it is already there)."""
+def save_project(
+    project: Project, model_dir: str | Path | None = None, copy_data: bool = False, other_models=()
+) -> Path:
+    """Write ``project``: copy ``model_dir`` (the model in use) into ``model/`` and each of
+    ``other_models`` into ``models/`` (unless already there); a model that was in ``model/``
+    before is kept in ``models/``, never overwritten."""
     folder = project.folder
     try:
         folder.mkdir(parents=True, exist_ok=True)
+        _keep_models(project, model_dir, other_models)
         if model_dir is not None and Path(model_dir).resolve() != project.model_dir.resolve():
             tmp = folder / "model.saving"
             shutil.rmtree(tmp, ignore_errors=True)
@@ -82,6 +93,7 @@ def save_project(project: Project, model_dir: str | Path | None = None, copy_dat
                 "text_column": project.text_column,
                 "label_column": project.label_column,
                 "settings": project.settings,
+                "models": project.models,
             },
         )
     except OSError as exc:
@@ -110,7 +122,9 @@ def open_project(folder: str | Path) -> Project:
         data_path = str(folder / data_path)
     settings = raw.get("settings") if isinstance(raw.get("settings"), dict) else {}
     task = raw.get("task") if raw.get("task") in ("classify", "generate") else "classify"
+    models = [m for m in raw.get("models") or [] if isinstance(m, str) and "/" not in m and "\\" not in m and m not in ("", ".", "..")]
     return Project(
+        models=models,
         folder=folder,
         data_path=data_path if isinstance(data_path, str) else None,
         task=task,
@@ -118,3 +132,45 @@ def open_project(folder: str | Path) -> Project:
         label_column=raw.get("label_column"),
         settings=settings,
     )
+
+
+def _keep_models(project: Project, model_dir, other_models) -> None:
+    """Copy the other models into ``models/``; move a replaced ``model/`` there first."""
+    models = project.models_dir
+    current = project.model_dir
+    replacing = model_dir is not None and current.is_dir() and Path(model_dir).resolve() != current.resolve()
+    wanted = [Path(m) for m in other_models if Path(m).resolve() != Path(model_dir or "").resolve()]
+    if replacing:
+        wanted.insert(0, current)
+    for src in wanted:
+        if not (src / "config.json").is_file() or src.resolve().parent == models.resolve():
+            continue
+        if models.is_dir() and any(_same_model(src, kept) for kept in models.iterdir()):
+            continue  # already kept (the same model file)
+        models.mkdir(exist_ok=True)
+        name = src.name if src != current else "previous-" + _stamp(src)
+        target = models / name
+        n = 1
+        while target.exists():
+            target = models / f"{name}_{n}"
+            n += 1
+        if src == current:
+            src.rename(target)  # the model in use before: kept, never overwritten
+        else:
+            shutil.copytree(src, target, ignore=shutil.ignore_patterns(".checkpoint"))
+    project.models = sorted(p.name for p in models.iterdir() if (p / "config.json").is_file()) if models.is_dir() else []
+
+
+def _stamp(folder: Path) -> str:
+    try:
+        saved = json.loads((folder / "config.json").read_text(encoding="utf-8")).get("saved_at", "")
+    except (OSError, ValueError):
+        saved = ""
+    return "".join(ch for ch in str(saved)[:19] if ch.isalnum()) or "model"
+
+
+def _same_model(a: Path, b: Path) -> bool:
+    try:
+        return (a / "config.json").read_bytes() == (b / "config.json").read_bytes()
+    except OSError:
+        return False
