@@ -63,7 +63,7 @@ class ModelBar(QWidget):
         self.models = QComboBox()
         self.models.setObjectName("modelChoice")
         self.models.setAccessibleName(tr("Model in use"))
-        self.models.setToolTip(tr("Every model trained on this file in this session or saved with the project; choose one to use it"))
+        self.models.setToolTip(tr("Every model trained on this file (kept in TinyStudio’s models folder or saved with the project); choose one to use it"))
         self.models.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.models.setMinimumContentsLength(18)
         self.models.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
