@@ -12,7 +12,7 @@ import os
 import sys
 import traceback
 
-from tinystudio.i18n import tr
+from tinystudio.i18n import tr, tr_noop
 
 from . import __version__
 
@@ -177,6 +177,7 @@ def main(argv: list[str] | None = None) -> int:
     if lang:
         i18n.force_language(lang)
     i18n.setup_cli_language()  # before the parser, so that its help is translated too
+    _translate_argparse()
     args = build_parser().parse_args(argv)
     if args.selftest:
         from .selftest import run_selftest
@@ -211,6 +212,22 @@ def main(argv: list[str] | None = None) -> int:
         )
         traceback.print_exc(file=sys.stderr)
         return 1
+
+
+# argparse's own words ("usage:", "error:", ...), which it looks up with gettext at run time.
+ARGPARSE_WORDS = (
+    tr_noop("usage: "), tr_noop("options"), tr_noop("positional arguments"),
+    tr_noop("show this help message and exit"), tr_noop("%(prog)s: error: %(message)s\n"),
+    tr_noop("the following arguments are required: %s"), tr_noop("unrecognized arguments: %s"),
+    tr_noop("invalid choice: %(value)r (choose from %(choices)s)"),
+    tr_noop("argument %(argument_name)s: %(message)s"), tr_noop("expected one argument"),
+    tr_noop("invalid %(type)s value: %(value)r"),
+    tr_noop("ambiguous option: %(option)s could match %(matches)s"),
+)
+
+
+def _translate_argparse() -> None:
+    argparse._ = tr  # argparse calls its module-level gettext alias `_` when it formats
 
 
 def _lang_arg(argv: list[str]) -> str | None:

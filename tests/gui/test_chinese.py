@@ -199,3 +199,28 @@ def test_open_sample_train_and_try_in_chinese(chinese, window, qtbot):
         qtbot.wait(10)
     bad = _untranslated(_texts(window), _data_words(result) | set(blocker.args[0].probabilities))
     assert not bad, "\n".join(f"  {where}: {text[:100]!r}" for where, text in bad[:40])
+
+
+def test_view_language_is_saved_and_used_at_the_next_start(window, qtbot, settings, monkeypatch):
+    """View > Language > 简体中文 (clicked in an English window) is remembered; the next
+    start without --lang comes up in Chinese."""
+    from tinystudio.gui.app import install_language, make_app
+
+    assert i18n.current_language() == "en"
+    menu = window.findChild(type(window.menuBar().actions()[0].menu()), "languageMenu")
+    names = [a.text() for a in menu.actions()]
+    assert names == ["English", "简体中文"]
+    window.actions["language_zh_CN"].trigger()
+    assert settings.value("language") == "zh_CN"
+    assert i18n.current_language() == "en"  # takes effect at the next start
+    assert CJK.search(window.statusBar().currentMessage()) is None
+
+    monkeypatch.delenv("TINYSTUDIO_LANG")
+    app = make_app()
+    try:
+        assert install_language(app, settings) == "zh_CN"
+        assert i18n.tr("&File") == "文件(&F)"
+    finally:
+        monkeypatch.setenv("TINYSTUDIO_LANG", "en")
+        install_language(app)
+    assert i18n.current_language() == "en"
