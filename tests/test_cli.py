@@ -41,6 +41,24 @@ def test_train_json_has_the_promised_keys(cls_model):
     assert not (out / ".checkpoint").exists()  # removed after a completed run
 
 
+def test_train_by_default_lets_auto_choose_and_says_what_it_tried(small_classify_csv, tmp_path):
+    """No --model/--preset: Auto tries candidates within --max-time; --json lists them."""
+    out = tmp_path / "auto"
+    summary = json.loads(run("train", small_classify_csv, "--out", out, "--max-time", "8", "--json").stdout)
+    names = [c["name"] for c in summary["candidates"]]
+    assert len(names) >= 2 and summary["chosen"] in names
+    for c in summary["candidates"]:
+        assert set(c) == {"name", "validation_score", "seconds"}
+    scored = [c for c in summary["candidates"] if c["validation_score"] is not None]
+    assert max(scored, key=lambda c: c["validation_score"])["name"] == summary["chosen"]
+    assert summary["budget"]["ended"] in ("time_up", "no_improvement")
+    assert summary["budget"]["used"] <= 8 * 1.1 + 2
+    assert summary["reason"] and "accuracy" in summary  # the rest of the contract stays
+    forced = json.loads(run("train", small_classify_csv, "--out", tmp_path / "f", "--model", "fasttext",
+                            "--max-time", "2", "--json").stdout)
+    assert "candidates" not in forced and forced["model"] == "fasttext"
+
+
 def test_predict_in_a_fresh_process_matches_the_saved_model(cls_model):
     out, _ = cls_model
     texts = ["a large wild cat with a striped coat", "a sweet dish made of apples", "walk quickly"]

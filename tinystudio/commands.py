@@ -17,7 +17,16 @@ from .core.pipeline import evaluate_on_file, load_with_columns, train_on_file
 from .core.training.config import TrainConfig
 from .core.training.control import RunControl
 from .core.training.distributed import is_main_process
-from .core.training.events import EvalEvent, Notice, StepEvent, TrainFinished, TrainStarted
+from .core.training.events import (
+    AutoFinished,
+    CandidateFinished,
+    CandidateStarted,
+    EvalEvent,
+    Notice,
+    StepEvent,
+    TrainFinished,
+    TrainStarted,
+)
 from .interrupt import install_interrupt
 from .resources import default_sample
 
@@ -51,7 +60,19 @@ class ProgressPrinter:
         self.last_eval = ""
 
     def __call__(self, event) -> None:
-        if isinstance(event, TrainStarted):
+        if isinstance(event, CandidateStarted):
+            self._line(tr("Auto: trying {label} ({n} of {total}, up to {seconds:.0f} s).").format(
+                label=event.label, n=event.index + 1, total=event.total, seconds=event.seconds))
+        elif isinstance(event, CandidateFinished):
+            if event.metric == "macro_f1":
+                text = tr("Auto: {label}: validation macro-F1 {score:.1%} in {seconds:.0f} s.")
+            else:
+                text = tr("Auto: {label}: validation accuracy {score:.1%} in {seconds:.0f} s.")
+            lead = tr("  (best so far)") if event.is_best else ""
+            self._line(text.format(label=event.label, score=event.score, seconds=event.seconds) + lead)
+        elif isinstance(event, AutoFinished):
+            self._line(event.reason)
+        elif isinstance(event, TrainStarted):
             if event.task == "classify":
                 text = tr("Training a {preset} {model_kind} ({params:,} parameters) on {device}: "
                           "{train_items:,} training and {val_items:,} validation examples.")
@@ -147,9 +168,21 @@ def cmd_train(args) -> int:
         "validation": res.val_metrics,
         **_public_metrics(outcome.test_metrics),
     }
+    if res.auto:
+        summary["candidates"] = [
+            {"name": c["name"], "validation_score": c["score"], "seconds": c["seconds"]}
+            for c in res.auto["candidates"]
+        ]
+        summary["chosen"] = res.auto["chosen"]
+        summary["reason"] = res.auto["reason"]
+        summary["budget"] = {
+            "seconds": res.auto["budget"], "used": res.auto["seconds"], "ended": res.auto["ended"],
+        }
     if args.json:
         _emit_json(summary)
     else:
+        if res.auto:
+            print(res.auto["reason"])
         _print_metrics(outcome.test_metrics, tr("Test split"))
         print(tr("Model saved in {model_dir}").format(model_dir=outcome.model_dir))
     return 130 if res.stop_reason == "cancelled" else 0

@@ -108,12 +108,13 @@ def test_recent_files_and_geometry_persist(window, load_data, classify_sample, s
     assert len(window.recent_files()) == 1
 
 
-def test_default_size_follows_the_model_kind_until_the_user_picks_one(window, load_data, small_classify_csv):
+def test_auto_chooses_the_size_until_the_user_picks_one(window, load_data, small_classify_csv):
     load_data(window, small_classify_csv, "classify")
     panel = window.train_panel
-    assert panel.preset() == "base"  # fastText Base: what "Train" with no settings uses
+    assert panel.preset() is None  # Automatic: Auto picks the model for the time given
+    assert panel.settings()["preset"] is None and panel.settings()["model_kind"] is None
     panel.kind.setCurrentIndex(panel.kind.findData("transformer"))
-    assert panel.preset() == "small"  # a Base Transformer would not finish in a minute
+    assert panel.preset() is None  # the core then uses that kind's default size
     next(b for b in panel.preset_group.buttons() if b.property("preset") == "tiny").click()
     panel.kind.setCurrentIndex(panel.kind.findData("lstm"))
     assert panel.preset() == "tiny"  # the user's choice stays

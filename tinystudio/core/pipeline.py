@@ -20,7 +20,7 @@ from .modelio import load_model, remove_folder, save_model
 from .training.config import TrainConfig
 from .training.control import RunControl
 from .training.distributed import is_main_process
-from .training.events import Event
+from .training.events import Event, Notice
 from .training.loop import TrainResult, train
 
 CHECKPOINT_SUBDIR = ".checkpoint"
@@ -60,16 +60,31 @@ def train_on_file(
     )  # fmt: skip
     checkpoint_dir = Path(out_dir) / CHECKPOINT_SUBDIR if out_dir else None
     init_model = load_model(config.init_from) if config.init_from else None
+    from .auto.choose import wants_auto
+    from .auto.generate import plan_generate, wants_auto_generate
+
+    tokenizer, auto_notice = None, None
+    if wants_auto_generate(config) and not resume:
+        config, tokenizer, why = plan_generate(config, data)
+        auto_notice = Notice("auto", why, 0)
+        if on_event is not None:
+            on_event(auto_notice)
     try:
-        result = train(
-            config,
-            data,
-            on_event=on_event,
-            control=control,
-            checkpoint_dir=checkpoint_dir,
-            resume=resume,
-            init_model=init_model,
-        )
+        if wants_auto(config) and not resume:
+            from .auto.choose import auto_train
+
+            result = auto_train(config, data, on_event=on_event, control=control)
+        else:
+            result = train(
+                config,
+                data,
+                on_event=on_event,
+                control=control,
+                checkpoint_dir=checkpoint_dir,
+                resume=resume,
+                init_model=init_model,
+                tokenizer=tokenizer,
+            )
     except (MemoryError, RuntimeError) as exc:
         if not isinstance(exc, MemoryError) and not _is_out_of_memory(exc):
             raise
@@ -91,6 +106,11 @@ def train_on_file(
         "steps": result.steps,
         "stop_reason": result.stop_reason,
     }
+    if result.auto:
+        result.model.metrics["auto"] = result.auto
+    if auto_notice is not None:
+        result.history.insert(0, auto_notice.to_dict())
+        result.model.metrics["auto"] = {"reason": auto_notice.message}
     model_dir = None
     if out_dir is not None:
         model_dir = save_model(result.model, out_dir, log=result.history)

@@ -117,6 +117,10 @@ class TextTokenizer:
     def vocab_size(self) -> int:
         return self._tok.get_vocab_size()
 
+    def vocab(self) -> dict[str, int]:
+        """Every token with its id (special tokens included)."""
+        return self._tok.get_vocab()
+
     def encode(self, text: str) -> list[int]:
         """Token ids of one text, by `tokenizers` itself (what the fast roads must match)."""
         return self._tok.encode(text, add_special_tokens=False).ids

@@ -28,8 +28,10 @@ from PySide6.QtWidgets import (
 )
 
 # The core's defaults, read without torch (core.models builds torch modules only on demand).
-from tinystudio.core.training.config import DEFAULT_KIND, DEFAULT_PRESET
 from tinystudio.core.training.events import (
+    AutoFinished,
+    CandidateFinished,
+    CandidateStarted,
     EvalEvent,
     Notice,
     SampleEvent,
@@ -41,15 +43,18 @@ from tinystudio.core.training.schedule import planned_evals
 from tinystudio.i18n import tr, tr_noop
 
 from . import help_texts, jobs, worker
+from .budget import DEFAULT_BUDGET, BudgetChooser
 from .icons import icon
+from .leaderboard import Leaderboard
 from .plots import TrainingPlots
 from .steps import train_status_is_stale
 
-PRESETS = [("tiny", tr_noop("Tiny"), tr_noop("fastest, smallest")), ("small", tr_noop("Small"), tr_noop("a good balance")),
+PRESETS = [("auto", tr_noop("Automatic"), tr_noop("Auto picks the size for the time given")),
+           ("tiny", tr_noop("Tiny"), tr_noop("fastest, smallest")), ("small", tr_noop("Small"), tr_noop("a good balance")),
            ("base", tr_noop("Base"), tr_noop("learns most, slowest"))]
 KINDS = [(None, tr_noop("Automatic (best for the task)")), ("fasttext", tr_noop("fastText (sorting only)")),
          ("transformer", "Transformer"), ("lstm", "LSTM")]
-DEFAULT_TIME_LIMIT = 120  # seconds: a first run should finish while the user watches
+DEFAULT_TIME_LIMIT = DEFAULT_BUDGET
 STATUS_HZ = 5  # status line updates per second at most
 
 
@@ -84,7 +89,11 @@ class TrainPanel(QWidget):
         self._preset_chosen = False  # the user picked a size: stop following the default
 
         # Model size
-        size_box = QGroupBox(tr("1. Choose a model size"))
+        # 1. The time budget: Auto chooses the model for it.
+        self.budget = BudgetChooser()
+        self.time_limit = self.budget.seconds
+        # The model size sits under Advanced: Auto chooses unless the user does.
+        size_box = QGroupBox(tr("Model size"))
         size_box.setToolTip(help_texts.tip("preset"))
         grid = QGridLayout(size_box)
         self.preset_group = QButtonGroup(self)
@@ -109,7 +118,6 @@ class TrainPanel(QWidget):
         self.advanced.setChecked(False)
         self._adv_body = QWidget()
         form = QFormLayout(self._adv_body)
-        self.time_limit = QSpinBox(minimum=3, maximum=24 * 3600, value=DEFAULT_TIME_LIMIT, suffix=tr(" s"))
         self.epochs = QSpinBox(minimum=0, maximum=1000, value=0, specialValueText=tr("automatic"))
         self.lr = QDoubleSpinBox(minimum=0.0, maximum=1.0, decimals=5, singleStep=0.0005, value=0.0)
         self.lr.setSpecialValueText(tr("automatic"))
@@ -119,7 +127,6 @@ class TrainPanel(QWidget):
             self.kind.addItem(tr(words), key)
         self.seed = QSpinBox(minimum=0, maximum=2**31 - 1, value=0)
         for label, w, key in (
-            (tr("Time limit"), self.time_limit, "time_budget"),
             (tr("Passes over the data (epochs)"), self.epochs, "epoch"),
             (tr("Learning rate"), self.lr, "learning_rate"),
             (tr("Batch size"), self.batch, "batch_size"),
@@ -134,11 +141,14 @@ class TrainPanel(QWidget):
             w.valueChanged.connect(lambda _v: self._update_estimates())
         self.kind.currentIndexChanged.connect(self._on_kind_changed)
         QVBoxLayout(self.advanced).addWidget(self._adv_body)
+        form.insertRow(0, size_box)
         self._adv_body.setVisible(False)
         self.advanced.toggled.connect(self._adv_body.setVisible)
 
         # Buttons and status
         self.start_button = QPushButton(icon(self, "play"), tr("Start training"))
+        self.start_button.setObjectName("startButton")
+        self.start_button.setAccessibleName(tr("Start training"))
         self.start_button.setToolTip(tr("Start training (Ctrl+Enter)"))
         self.pause_button = QPushButton(icon(self, "pause"), tr("Pause"))
         self.pause_button.setToolTip(tr("Pause and resume training (Ctrl+Shift+P)"))
@@ -163,6 +173,7 @@ class TrainPanel(QWidget):
         self.hint.setVisible(False)
         self.hint.setStyleSheet("QLabel{background:#fef3c7;color:#78350f;border-radius:4px;padding:6px}")
 
+        self.leaderboard = Leaderboard()
         self.plots = TrainingPlots()
         self.samples = QPlainTextEdit()
         self.samples.setReadOnly(True)
@@ -171,7 +182,7 @@ class TrainPanel(QWidget):
         QVBoxLayout(self.samples_box).addWidget(self.samples)
 
         top = QHBoxLayout()
-        top.addWidget(size_box, 1, Qt.AlignmentFlag.AlignTop)
+        top.addWidget(self.budget, 1, Qt.AlignmentFlag.AlignTop)
         top.addWidget(self.advanced, 1, Qt.AlignmentFlag.AlignTop)
         lay = QVBoxLayout(self)
         lay.addLayout(top)
@@ -179,6 +190,7 @@ class TrainPanel(QWidget):
         lay.addWidget(self.progress)
         lay.addWidget(self.status)
         lay.addWidget(self.hint)
+        lay.addWidget(self.leaderboard, 1)
         lay.addWidget(self.plots, 3)
         lay.addWidget(self.samples_box, 1)
         self._set_running(False)
@@ -213,9 +225,8 @@ class TrainPanel(QWidget):
             b.setChecked(b.property("preset") == key)
 
     def default_preset(self) -> str:
-        """The size the core would pick for this task and the chosen model kind."""
-        kind = self.kind.currentData() or DEFAULT_KIND[self.task]
-        return DEFAULT_PRESET.get((self.task, kind), DEFAULT_PRESET[(self.task, DEFAULT_KIND[self.task])])
+        """"auto": Auto picks the size (and, to classify, the model) for the time given."""
+        return "auto"
 
     def _on_preset_clicked(self, _button) -> None:
         self._preset_chosen = True
@@ -228,9 +239,11 @@ class TrainPanel(QWidget):
             self._select_preset(self.default_preset())
         self._request_estimates()
 
-    def preset(self) -> str:
+    def preset(self) -> str | None:
+        """The size picked under Advanced, or None when Auto decides."""
         b = self.preset_group.checkedButton()
-        return b.property("preset") if b else self.default_preset()
+        key = b.property("preset") if b else self.default_preset()
+        return None if key == "auto" else key
 
     def _request_estimates(self) -> None:
         if self._data is None or self._data.dataset is None:
@@ -336,6 +349,7 @@ class TrainPanel(QWidget):
             settings = dict(resume_run["train_config"])  # the interrupted run's own settings
             out_dir = resume_run["folder"]
         self.plots.reset(self.task)
+        self.leaderboard.reset()
         self.samples.clear()
         self.hint.setVisible(False)
         self.progress.setValue(0)
@@ -388,7 +402,17 @@ class TrainPanel(QWidget):
 
     def _on_event(self, ev) -> None:
         self.events_seen += 1
-        if isinstance(ev, StepEvent):
+        if isinstance(ev, (CandidateStarted, CandidateFinished, AutoFinished)):
+            self.leaderboard.on_event(ev)
+            if isinstance(ev, CandidateStarted):
+                self.plots.reset(self.task)  # the plots follow the candidate being trained
+                self.status.setText(tr("Trying {label} ({n} of {total})…").format(
+                    label=ev.label, n=ev.index + 1, total=ev.total))
+            elif isinstance(ev, AutoFinished):
+                self.show_hint(ev.reason)
+        elif isinstance(ev, Notice) and ev.kind == "auto":
+            self.show_hint(ev.message)
+        elif isinstance(ev, StepEvent):
             self.plots.add_step(ev.step, ev.loss)
             self.progress.setValue(int(ev.progress * 1000))
             now = time.monotonic()
@@ -407,8 +431,12 @@ class TrainPanel(QWidget):
             metric = ev.val_accuracy if self.task == "classify" else ev.bits_per_char
             self.plots.add_eval(ev.step, ev.val_loss, metric)
         elif isinstance(ev, SampleEvent):
-            self.samples.appendPlainText(tr("— step {step}: {prompt}▸{text}").format(
-                step=ev.step, prompt=ev.prompt, text=ev.text) + "\n")
+            if ev.final:
+                head = tr("— the kept model (step {step}, the best on validation):").format(step=ev.weights_step)
+            else:
+                head = tr("— step {step}, by the best model so far (from step {best}):").format(
+                    step=ev.step, best=ev.weights_step)
+            self.samples.appendPlainText(f"{head} {ev.prompt}▸{ev.text}\n")
         elif isinstance(ev, Notice) and ev.kind in ("overfitting", "early_stop", "diverged", "time_up"):
             self.show_hint(ev.message)
         elif isinstance(ev, Notice) and ev.kind == "compile":

@@ -26,7 +26,9 @@ __all__ = [
 
 def build_model(cfg: ModelConfig) -> nn.Module:
     """A freshly initialised model for ``cfg`` (on the CPU, in float32)."""
-    if cfg.kind == "fasttext":
+    if cfg.kind == "fasttext" and cfg.features == "ngrams":
+        from .ngrams import NgramModel as cls
+    elif cfg.kind == "fasttext":
         from .fasttext import FastTextModel as cls
     elif cfg.kind == "lstm":
         from .lstm import LSTMModel as cls

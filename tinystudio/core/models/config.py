@@ -37,6 +37,19 @@ class ModelConfig:
     # when a classifier starts from a pre-trained language model, so its layers see text
     # the way they learned to.
     causal: bool = False
+    # fasttext with features="ngrams": hashed n-grams read from a character tokenizer's ids
+    # (models/ngrams.py): character n-grams of char_min..char_max characters (0 = none) and
+    # word n-grams up to word_ngrams words, all hashed into ngram_buckets rows; an optional
+    # hidden ReLU layer; and the alphabet facts the hashing needs (ids of word separators,
+    # pairs of capital and small letter ids).
+    features: str = "tokens"  # "tokens" (token + token-bigram ids) | "ngrams"
+    word_ngrams: int = 0
+    char_min: int = 0
+    char_max: int = 0
+    hidden: int = 0
+    tfidf: bool = False  # weigh n-grams by a learned idf and divide by the L2 norm (else: the mean)
+    sep_ids: tuple = ()
+    lower_ids: tuple = ()
 
     def __post_init__(self) -> None:
         if self.task not in TASKS:
@@ -47,6 +60,16 @@ class ModelConfig:
             raise ConfigError(
                 tr("The fastText model can only classify; pick 'transformer' or 'lstm' to generate text.")
             )
+        if self.features not in ("tokens", "ngrams"):
+            raise ConfigError(f"Unknown feature set {self.features!r}.")
+        if self.features == "ngrams" and (self.kind != "fasttext" or self.ngram_buckets < 1):
+            raise ConfigError("Hashed n-gram features need a fastText model with n-gram buckets.")
+        if self.char_max > 8 or self.char_min > self.char_max:
+            raise ConfigError("Character n-grams must be 1 to 8 characters long.")
+        for name in ("sep_ids", "lower_ids"):
+            ids = getattr(self, name)
+            if not all(isinstance(i, int) and 0 <= i < self.vocab_size for i in ids):
+                raise ConfigError(f"The model's {name} must be token ids of its vocabulary.")
         if self.task == "classify" and self.n_classes < 2:
             raise ConfigError(tr("A classifier needs at least two classes."))
         if self.kind == "transformer" and self.d_model % self.n_heads:
@@ -64,6 +87,7 @@ class ModelConfig:
         unknown = set(data) - known
         if unknown:
             raise ConfigError(tr("Unknown model settings: {names}.").format(names=', '.join(sorted(unknown))))
+        data = {k: tuple(v) if isinstance(v, list) else v for k, v in data.items()}
         try:
             return cls(**data)
         except TypeError as exc:

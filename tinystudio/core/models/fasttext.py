@@ -22,7 +22,9 @@ class FastTextModel(nn.Module):
         super().__init__()
         self.cfg = cfg
         self.emb = nn.Embedding(cfg.vocab_size + cfg.ngram_buckets, cfg.d_model)
-        self.head = nn.Linear(cfg.d_model, cfg.n_classes)
+        # An optional hidden ReLU layer between the pooled n-grams and the output.
+        self.hidden = nn.Linear(cfg.d_model, cfg.hidden) if cfg.hidden else None
+        self.head = nn.Linear(cfg.hidden or cfg.d_model, cfg.n_classes)
         nn.init.uniform_(self.emb.weight, -1.0 / cfg.d_model, 1.0 / cfg.d_model)
         nn.init.zeros_(self.head.weight)
         nn.init.zeros_(self.head.bias)
@@ -43,4 +45,6 @@ class FastTextModel(nn.Module):
             pooled = total / (n_tok + n_big).clamp(min=1.0)
         else:
             pooled = pooled_tokens
+        if self.hidden is not None:
+            pooled = torch.relu(self.hidden(pooled))
         return self.head(pooled)

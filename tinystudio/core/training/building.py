@@ -50,6 +50,22 @@ def lr_factor(progress: float, warmup: float) -> float:
 
 def model_config_for(cfg: TrainConfig, tokenizer: TextTokenizer, data) -> ModelConfig:
     """The model shape for resolved settings ``cfg``, sized to the tokenizer and the labels."""
+    extra: dict = {}
+    if cfg.ngrams:
+        from ..models.ngrams import alphabet_facts
+        from .config import NGRAM_BUCKETS, parse_ngrams
+
+        if tokenizer.kind != "char":
+            raise ConfigError("Hashed n-gram features need the character tokenizer.")
+        words, cmin, cmax = parse_ngrams(cfg.ngrams)
+        extra = dict(
+            features="ngrams", word_ngrams=words, char_min=cmin, char_max=cmax,
+            ngram_buckets=cfg.ngram_buckets or NGRAM_BUCKETS, **alphabet_facts(tokenizer),
+        )
+    elif cfg.ngram_buckets:
+        extra = dict(ngram_buckets=cfg.ngram_buckets)
+    if cfg.hidden:
+        extra["hidden"] = cfg.hidden
     return preset_config(
         cfg.task,
         cfg.model_kind,
@@ -59,6 +75,7 @@ def model_config_for(cfg: TrainConfig, tokenizer: TextTokenizer, data) -> ModelC
         max_len=cfg.max_len,
         dropout=cfg.dropout,
         pad_id=tokenizer.pad_id,
+        **extra,
     )
 
 

@@ -51,6 +51,30 @@ DEFAULT_BATCH = {
 DEFAULT_DROPOUT = {"classify": 0.1, "generate": 0.0}
 DEFAULT_MAX_LEN = {"classify": 128, "generate": 64}
 COMPILE_MODES = ("auto", "on", "off")  # see compiling.py
+NGRAM_MAX_CHARS = 4096  # characters of a text an n-gram model reads
+NGRAM_BUCKETS = 1 << 18
+
+
+def parse_ngrams(spec: str) -> tuple[int, int, int]:
+    """``"w2+c1-4"`` -> (word_ngrams, char_min, char_max) = (2, 1, 4)."""
+    words, cmin, cmax = 0, 0, 0
+    try:
+        for part in spec.split("+"):
+            if part.startswith("w"):
+                words = int(part[1:])
+            elif part.startswith("c"):
+                lo, _, hi = part[1:].partition("-")
+                cmin, cmax = int(lo), int(hi or lo)
+            else:
+                raise ValueError(part)
+    except ValueError:
+        raise ConfigError(
+            f"Unknown n-gram features {spec!r}: write them like 'w2+c1-4' (word uni- and "
+            "bigrams, character 1- to 4-grams)."
+        ) from None
+    if not (0 <= words <= 2 and 0 <= cmin <= cmax <= 8) or not (words or cmax):
+        raise ConfigError(f"Unknown n-gram features {spec!r}: words up to 2, characters up to 8.")
+    return words, cmin, cmax
 
 
 @dataclass(frozen=True)
@@ -80,6 +104,15 @@ class TrainConfig:
     init_from: str | None = None  # a model folder whose weights (and tokenizer) to start from
     freeze_body: bool = False  # with init_from: train only the output layer
     compile: str = "auto"  # torch.compile the language model: auto (CUDA, long runs) | on | off
+    # classify, fastText only: hashed n-grams over characters instead of tokens, e.g. "w2+c1-4"
+    # (word uni+bigrams and character 1- to 4-grams), "w1", "c2-5" (models/ngrams.py)
+    ngrams: str | None = None
+    ngram_buckets: int | None = None  # rows of the hashed n-gram table (None = preset's, 2**18 for ngrams)
+    hidden: int = 0  # fastText: width of one hidden ReLU layer (0 = linear)
+    class_weight: bool = False  # classify: weigh each class by 1/frequency in the loss
+    # classify: let Auto choose the model within max_time (core/auto); None = when no model is named
+    auto: bool | None = None
+    metric: str = "accuracy"  # classify: the validation score that picks the best weights: accuracy | macro_f1
 
     def __post_init__(self) -> None:
         if self.task not in TASKS:
@@ -105,12 +138,18 @@ class TrainConfig:
             )
         if self.compile not in COMPILE_MODES:
             raise ConfigError(tr("Unknown compile setting {compile!r}: choose auto, on or off.").format(compile=self.compile))
+        if self.ngrams is not None:
+            parse_ngrams(self.ngrams)
+        if self.metric not in ("accuracy", "macro_f1"):
+            raise ConfigError(f"Unknown metric {self.metric!r}: choose accuracy or macro_f1.")
         if self.lr is not None and not (0 < self.lr < 10):
             raise ConfigError(tr("The learning rate must be a small positive number such as 0.001."))
 
     def resolved(self) -> TrainConfig:
         """A copy with every ``None`` replaced by the default for this task and model kind."""
         kind = self.model_kind or DEFAULT_KIND[self.task]
+        if self.ngrams and (self.task != "classify" or kind != "fasttext"):
+            raise ConfigError("Hashed n-gram features are for the fastText classifier only.")
         if self.task == "generate" and kind == "fasttext":
             raise ConfigError(
                 tr("The fastText model can only classify; pick 'transformer' or 'lstm' to generate text.")
@@ -123,9 +162,9 @@ class TrainConfig:
             epochs=self.epochs or DEFAULT_EPOCHS[(self.task, kind)],
             lr=self.lr or DEFAULT_LR[(self.task, kind)],
             batch_size=self.batch_size or DEFAULT_BATCH[(self.task, kind)],
-            tokenizer=self.tokenizer or DEFAULT_TOKENIZER[self.task],
+            tokenizer=self.tokenizer or ("char" if self.ngrams else DEFAULT_TOKENIZER[self.task]),
             vocab_size=self.vocab_size or DEFAULT_VOCAB[preset],
-            max_len=self.max_len or DEFAULT_MAX_LEN[self.task],
+            max_len=self.max_len or (NGRAM_MAX_CHARS if self.ngrams else DEFAULT_MAX_LEN[self.task]),
             dropout=self.dropout if self.dropout is not None else DEFAULT_DROPOUT[self.task],
         )
 

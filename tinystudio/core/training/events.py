@@ -55,9 +55,13 @@ class EvalEvent(Event):
 class SampleEvent(Event):
     """A short continuation generated during training (generate task), to watch it learn."""
 
-    step: int
+    step: int  # when it was written
     prompt: str
     text: str
+    # The step whose weights wrote it: the best by validation so far, i.e. the weights that
+    # are kept if training ended now (not the latest ones).
+    weights_step: int = 0
+    final: bool = False  # written after training by exactly the weights that were kept
 
 
 @dataclass(frozen=True)
@@ -76,3 +80,37 @@ class TrainFinished(Event):
     seconds: float
     best_step: int
     message: str
+
+
+@dataclass(frozen=True)
+class CandidateStarted(Event):
+    """Auto starts training one of the models it tries (core/auto)."""
+
+    index: int  # 0-based position among the candidates planned
+    total: int
+    name: str  # short id, e.g. "ngram-linear"
+    label: str  # plain words for people, e.g. "Word and letter patterns (linear)"
+    seconds: float  # the time this candidate may take at most
+
+
+@dataclass(frozen=True)
+class CandidateFinished(Event):
+    """One candidate's validation score and the seconds it took."""
+
+    index: int
+    name: str
+    label: str
+    score: float  # on the validation split, by ``metric``
+    metric: str  # "accuracy" | "macro_f1"
+    seconds: float
+    is_best: bool  # the best so far (the leader)
+
+
+@dataclass(frozen=True)
+class AutoFinished(Event):
+    """Auto kept ``chosen``; ``reason`` says why in one plain sentence."""
+
+    chosen: str
+    label: str
+    reason: str
+    ended: str  # "time_up" (the budget was used) | "no_improvement" | "all_tried" | "cancelled"

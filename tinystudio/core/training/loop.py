@@ -52,6 +52,19 @@ class TrainResult:
     best_step: int
     val_metrics: dict
     history: list[dict] = field(default_factory=list)  # every event, as written to the log
+    auto: dict | None = None  # set by Auto (core/auto): the candidates tried, the choice and why
+
+    @property
+    def candidates(self) -> list[dict] | None:
+        return self.auto["candidates"] if self.auto else None
+
+    @property
+    def chosen(self) -> str | None:
+        return self.auto["chosen"] if self.auto else None
+
+    @property
+    def reason(self) -> str | None:
+        return self.auto["reason"] if self.auto else None
 
 
 def train(
@@ -148,6 +161,8 @@ def train(
     if cfg.freeze_body:
         for name, param in module.named_parameters():
             param.requires_grad = name.startswith("head.")
+    if not dist.enabled:
+        task.attach(module)  # an n-gram model's features, computed once
     module = module.to(device)
     optimizer = make_optimizer(module, cfg, device)
     trainable = [p for p in module.parameters() if p.requires_grad]
@@ -212,7 +227,8 @@ def train(
         )
         train_loss_window.clear()
         if cfg.task == "classify":
-            score = metrics["val_accuracy"] - 1e-6 * metrics["val_loss"]
+            key = "val_macro_f1" if cfg.metric == "macro_f1" else "val_accuracy"
+            score = metrics[key] - 1e-6 * metrics["val_loss"]
         else:
             score = -metrics["val_loss"]
         is_best = score > best["score"]
@@ -257,6 +273,21 @@ def train(
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         return loss
+
+    # The first sample comes early (after 2 s, or a tenth of a short budget) so that even a
+    # run of a few seconds shows one; later ones every ``sample_every`` seconds.
+    last_sample_step = 0
+    first_sample_after = min(cfg.sample_every, 2.0, (cfg.max_time or math.inf) / 10)
+    probe: dict = {}
+
+    def probe_module() -> nn.Module:
+        """A copy of the model holding the best weights so far (rebuilt only when they change)."""
+        if probe.get("step") != best["step"] or "module" not in probe:
+            if "module" not in probe:
+                probe["module"] = build_model(model_cfg).to(device)
+            probe["module"].load_state_dict(best["state"])
+            probe["step"] = best["step"]
+        return probe["module"]
 
     why_not = unavailable_reason(device, cfg.task, cfg.model_kind, dist.enabled)
     compiler = StepCompiler(forward_module, cfg.compile, why_not, emit, device)
@@ -336,8 +367,16 @@ def train(
                 )
                 emit(Notice("early_stop", message, step))
                 break
-        if dist.is_main and cfg.task == "generate" and cfg.sample_every and now - last_sample >= cfg.sample_every:
-            emit(_sample_event(module, model_cfg, tokenizer, task, step))
+        if dist.is_main and cfg.task == "generate" and cfg.sample_every and (
+            now - last_sample >= (first_sample_after if last_sample == t0 else cfg.sample_every)
+        ):
+            # Written by the best weights so far (the ones that will be kept), not the latest;
+            # validate first when nothing was validated since the last sample.
+            if evaluated_at < last_sample_step:
+                run_eval()
+                last_eval_t = time.perf_counter()
+            last_sample_step = step
+            emit(_sample_event(probe_module(), model_cfg, tokenizer, task, step, best["step"]))
             last_sample = time.perf_counter()
         if dist.is_main and checkpoint_dir and cfg.checkpoint_every and now - last_ckpt >= cfg.checkpoint_every:
             _write_checkpoint(checkpoint_dir, module, optimizer, tokenizer, model_cfg, data, step, elapsed_now(), cfg)
@@ -350,6 +389,9 @@ def train(
         emit(Notice("time_up", message, step))
     module.load_state_dict(best["state"])
     seconds = elapsed_now()
+    if dist.is_main and cfg.task == "generate" and cfg.sample_every and stop_reason != "diverged":
+        # The last sample is written by exactly the weights that are kept.
+        emit(_sample_event(module, model_cfg, tokenizer, task, step, best["step"], final=True))
     trained = TrainedModel(
         config=model_cfg,
         tokenizer=tokenizer,
@@ -379,12 +421,14 @@ def _snapshot(module: nn.Module) -> dict:
     return {k: v.detach().clone() for k, v in module.state_dict().items()}
 
 
-def _sample_event(module, model_cfg, tokenizer, task: TaskData, step: int) -> SampleEvent:
+def _sample_event(
+    module, model_cfg, tokenizer, task: TaskData, step: int, weights_step: int, final: bool = False
+) -> SampleEvent:
     prompt = task.val_texts[0][:24] if task.val_texts else ""
     probe = TrainedModel(config=model_cfg, tokenizer=tokenizer, module=module)
     text = "".join(probe.generate(prompt, max_tokens=80, temperature=0.8, top_k=40, seed=step))
     module.train()
-    return SampleEvent(step=step, prompt=prompt, text=text)
+    return SampleEvent(step=step, prompt=prompt, text=text, weights_step=weights_step, final=final)
 
 
 def _write_checkpoint(folder, module, optimizer, tokenizer, model_cfg, data, step, elapsed, cfg) -> None:

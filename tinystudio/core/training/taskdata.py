@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import random
 
+import numpy as np
 import torch
 from torch import nn
 
@@ -47,6 +48,13 @@ class TaskData:
             self.val_labels = torch.tensor([data.labels[i] for i in va], dtype=torch.long)
             self.steps_per_epoch = math.ceil(math.ceil(n_train / world) / cfg.batch_size)
             self.train_items, self.val_items = len(self.train_seqs), len(self.val_seqs)
+            self.n_classes = len(data.label_names)
+            self.class_weight = None
+            if cfg.class_weight:
+                # "balanced" weights, n / (k * count): every class counts as much in the loss.
+                counts = torch.bincount(torch.tensor(self.train_labels, dtype=torch.long), minlength=self.n_classes)
+                w = len(self.train_labels) / (self.n_classes * counts.clamp(min=1).float())
+                self.class_weight = w
         else:
             self.train_stream = token_stream(tokenizer, [texts[i] for i in data.splits.train])
             val_idx = data.splits.val or data.splits.test or data.splits.train
@@ -62,6 +70,18 @@ class TaskData:
             self.steps_per_epoch = max(1, len(self.train_stream) // per_step)
             self.train_items, self.val_items = len(self.train_stream), len(val_stream)
         self._epoch_iter = None
+        self.train_feats = self.val_feats = None  # n-gram features per text (see attach)
+
+    def attach(self, module: nn.Module) -> None:
+        """With an n-gram model, compute each text's hashed n-grams once: they never change,
+        and making them took about as long as the rest of a training step."""
+        if self.cfg.task != "classify" or not hasattr(module, "forward_features"):
+            return
+        budget = [FEATURE_CACHE_MAX]
+        val = _features_of(module, self.val_seqs, self.tokenizer.pad_id, budget)
+        train = None if self.cfg.augment else _features_of(module, self.train_seqs, self.tokenizer.pad_id, budget)
+        if val is not None and (train is not None or self.cfg.augment):
+            self.val_feats, self.train_feats = val, train
 
     def items_per_step(self, batch) -> int:
         return batch[0].shape[0] * (1 if self.cfg.task == "classify" else batch[0].shape[1])
@@ -70,7 +90,9 @@ class TaskData:
         if self.cfg.task == "generate":
             return random_windows(self.train_stream, self.cfg.batch_size, self.cfg.max_len, gen)
         if self._epoch_iter is None:
-            if self.cfg.augment:
+            if self.train_feats is not None:
+                self._epoch_iter = _feature_batches(self.train_feats, self.train_labels, self.cfg.batch_size, gen)
+            elif self.cfg.augment:
                 self._epoch_iter = self._augmented_batches(gen)
             else:
                 self._epoch_iter = classify_batches(
@@ -96,7 +118,9 @@ class TaskData:
     def loss(self, module: nn.Module, batch, device: torch.device) -> torch.Tensor:
         if self.cfg.task == "classify":
             ids, mask, y = (t.to(device, non_blocking=True) for t in batch)
-            return nn.functional.cross_entropy(module(ids, mask), y)
+            weight = None if self.class_weight is None else self.class_weight.to(device)
+            logits = module.forward_features(ids, mask) if self.train_feats is not None else module(ids, mask)
+            return nn.functional.cross_entropy(logits, y, weight=weight)
         x, y = (t.to(device, non_blocking=True) for t in batch)
         logits = module(x)  # (B, T, vocab)
         return nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), y.reshape(-1))
@@ -107,13 +131,26 @@ class TaskData:
         try:
             if self.cfg.task == "classify":
                 total, correct = 0.0, 0
-                for idx, ids, mask in eval_batches(self.val_seqs, 128, self.tokenizer.pad_id):
-                    logits = module(ids.to(device), mask.to(device)).float()
+                pred = torch.empty(len(self.val_seqs), dtype=torch.long)
+                if self.val_feats is not None:
+                    batches = _feature_eval_batches(self.val_feats, 256)
+                else:
+                    batches = eval_batches(self.val_seqs, 128, self.tokenizer.pad_id)
+                for idx, ids, mask in batches:
+                    if self.val_feats is not None:
+                        logits = module.forward_features(ids.to(device), mask.to(device)).float()
+                    else:
+                        logits = module(ids.to(device), mask.to(device)).float()
                     y = self.val_labels[idx].to(device)
                     total += nn.functional.cross_entropy(logits, y, reduction="sum").item()
                     correct += int((logits.argmax(dim=1) == y).sum())
+                    pred[idx] = logits.argmax(dim=1).cpu()
                 n = max(len(self.val_seqs), 1)
-                return {"val_loss": total / n, "val_accuracy": correct / n}
+                return {
+                    "val_loss": total / n,
+                    "val_accuracy": correct / n,
+                    "val_macro_f1": macro_f1(pred, self.val_labels, self.n_classes),
+                }
             total, n_tok = 0.0, 0
             for s in range(0, len(self.val_x), 32):
                 xb, yb = self.val_x[s : s + 32].to(device), self.val_y[s : s + 32].to(device)
@@ -125,6 +162,59 @@ class TaskData:
             return {"val_loss": total / max(n_tok, 1)}
         finally:
             module.train()
+
+
+FEATURE_CACHE_MAX = 40_000_000  # n-gram features kept in memory (int32: 160 MB) at most
+
+
+@torch.no_grad()
+def _features_of(module, seqs, pad_id: int, budget: list[int]) -> list | None:
+    """Each sequence's n-gram bucket ids (int32 arrays), or None past the memory budget."""
+    out: list = [None] * len(seqs)
+    for idx, ids, mask in eval_batches(seqs, 256, pad_id):
+        feats, fmask = module.features(ids, mask)
+        for row, i in enumerate(idx):
+            f = feats[row][fmask[row]].to(torch.int32).numpy()
+            out[i] = f if len(f) else np.zeros(1, dtype=np.int32)
+            budget[0] -= len(f)
+        if budget[0] < 0:
+            return None
+    return out
+
+
+def _pad_features(rows) -> tuple[torch.Tensor, torch.Tensor]:
+    T = max(len(r) for r in rows)
+    feats = np.zeros((len(rows), T), dtype=np.int64)
+    mask = np.zeros((len(rows), T), dtype=bool)
+    for i, r in enumerate(rows):
+        feats[i, : len(r)] = r
+        mask[i, : len(r)] = True
+    return torch.from_numpy(feats), torch.from_numpy(mask)
+
+
+def _feature_batches(feats, labels, batch_size: int, gen: torch.Generator):
+    for idx in batch_indices([len(f) for f in feats], batch_size, gen):
+        x, m = _pad_features([feats[i] for i in idx])
+        yield x, m, torch.tensor([labels[i] for i in idx], dtype=torch.long)
+
+
+def _feature_eval_batches(feats, batch_size: int):
+    order = sorted(range(len(feats)), key=lambda i: len(feats[i]))
+    for start in range(0, len(order), batch_size):
+        idx = order[start : start + batch_size]
+        yield (idx, *_pad_features([feats[i] for i in idx]))
+
+
+def macro_f1(pred: torch.Tensor, gold: torch.Tensor, n_classes: int) -> float:
+    """The mean over the classes present in ``gold`` or ``pred`` of each class's F1."""
+    if len(gold) == 0:
+        return 0.0
+    tp = torch.bincount(gold[pred == gold], minlength=n_classes).float()
+    n_pred = torch.bincount(pred, minlength=n_classes).float()
+    n_gold = torch.bincount(gold, minlength=n_classes).float()
+    present = (n_pred + n_gold) > 0
+    f1 = 2 * tp / (n_pred + n_gold).clamp(min=1)
+    return float(f1[present].mean())
 
 
 def chars_per_token(task: TaskData) -> float:

@@ -1,0 +1,135 @@
+"""Auto (core/auto): the n-gram models, the choice among candidates, the budget rule."""
+
+import random
+import time
+from dataclasses import replace
+
+import pytest
+import torch
+
+from tinystudio.core.auto.choose import Candidate, auto_train, plan, wants_auto
+from tinystudio.core.auto.linear import fit_linear
+from tinystudio.core.data import load_dataset
+from tinystudio.core.modelio import load_model, save_model
+from tinystudio.core.training.config import TrainConfig
+from tinystudio.core.training.events import AutoFinished, CandidateFinished, CandidateStarted
+
+
+def _write(path, rows):
+    path.write_text("text,label\n" + "".join(f'"{t}",{y}\n' for t, y in rows), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def letters_data(tmp_path_factory):
+    """Two labels told apart by letters inside made-up words (no whole word repeats much)."""
+    rng = random.Random(0)
+    rows = []
+    for i in range(240):
+        y = i % 2
+        core = "zork" if y else "quib"
+        words = [rng.choice("bcdfgmnprst") + core + rng.choice("aeiou") + str(rng.randint(0, 999))
+                 for _ in range(3)]
+        rows.append((" ".join(words), "yes" if y else "no"))
+    path = _write(tmp_path_factory.mktemp("auto") / "letters.csv", rows)
+    return load_dataset(path, task="classify", seed=0)
+
+
+@pytest.fixture(scope="module")
+def imbalanced_data(tmp_path_factory):
+    rng = random.Random(1)
+    rows = [(f"common thing number {rng.randint(0, 9999)} here", "big") for _ in range(300)]
+    rows += [(f"rare special item {rng.randint(0, 9999)} there", "small") for _ in range(30)]
+    rng.shuffle(rows)
+    path = _write(tmp_path_factory.mktemp("auto") / "imbalanced.csv", rows)
+    return load_dataset(path, task="classify", seed=0)
+
+
+def test_auto_is_the_default_only_when_no_model_is_named():
+    assert wants_auto(TrainConfig(task="classify"))
+    assert wants_auto(TrainConfig(task="classify", max_time=30, epochs=5))
+    assert not wants_auto(TrainConfig(task="classify", model_kind="fasttext"))
+    assert not wants_auto(TrainConfig(task="classify", preset="tiny"))
+    assert not wants_auto(TrainConfig(task="generate"))
+    assert not wants_auto(TrainConfig(task="classify", auto=False))
+    assert wants_auto(TrainConfig(task="classify", model_kind="lstm", auto=True))
+
+
+def test_a_transformer_is_tried_only_on_large_data_with_time(letters_data):
+    names = [c.name for c in plan(letters_data, 600)]
+    assert "transformer" not in names and "ngram-linear" in names
+    rows = tuple(range(30_000))
+    big = replace(letters_data, splits=replace(letters_data.splits, train=rows))
+    assert "transformer" in [c.name for c in plan(big, 600)]
+    assert "transformer" not in [c.name for c in plan(big, 60)]
+
+
+def test_character_ngrams_learn_what_words_alone_cannot(letters_data):
+    """Every word is new, but its letters give the label away: character n-grams find it."""
+    words = fit_linear(TrainConfig(task="classify", ngrams="w1", max_time=30), letters_data)
+    chars = fit_linear(TrainConfig(task="classify", ngrams="w2+c1-4", max_time=30), letters_data)
+    assert chars.val_metrics["val_accuracy"] == 1.0
+    assert words.val_metrics["val_accuracy"] < 0.8
+
+
+def test_the_linear_ngram_model_saves_loads_and_predicts_the_same(letters_data, tmp_path):
+    result = fit_linear(TrainConfig(task="classify", ngrams="w2+c1-4", max_time=10), letters_data)
+    texts = [letters_data.texts[i] for i in letters_data.splits.test]
+    before = [p.label for p in result.model.predict(texts)]
+    save_model(result.model, tmp_path / "m")
+    loaded = load_model(tmp_path / "m")
+    assert [p.label for p in loaded.predict(texts)] == before
+    assert loaded.config.features == "ngrams" and loaded.config.tfidf
+
+
+def test_auto_keeps_the_best_candidate_by_validation_and_says_why(letters_data):
+    cands = [
+        Candidate("words", "Words only", "linear", {"ngrams": "w1"}),
+        Candidate("letters", "Letters", "linear", {"ngrams": "w2+c1-4"}),
+    ]
+    events = []
+    result = auto_train(TrainConfig(task="classify", max_time=20), letters_data,
+                        on_event=events.append, candidates=cands)
+    board = result.auto["candidates"]
+    assert [b["name"] for b in board] == ["words", "letters"]
+    assert result.auto["chosen"] == "letters" == max(board, key=lambda b: b["score"])["name"]
+    assert result.model.config.char_max == 4  # the kept model is the winner's
+    assert "Letters" in result.auto["reason"] and "Words only" in result.auto["reason"]
+    assert all(b["seconds"] > 0 for b in board)
+    kinds = [type(e) for e in events if type(e) in (CandidateStarted, CandidateFinished, AutoFinished)]
+    assert kinds == [CandidateStarted, CandidateFinished, CandidateStarted, CandidateFinished, AutoFinished]
+    finished = [e for e in events if isinstance(e, CandidateFinished)]
+    assert [e.is_best for e in finished] == [True, True]
+
+
+def test_imbalanced_labels_are_weighed_and_judged_by_macro_f1(imbalanced_data):
+    cands = [Candidate("letters", "Letters", "linear", {"ngrams": "w2+c1-4"})]
+    result = auto_train(TrainConfig(task="classify", max_time=10), imbalanced_data, candidates=cands)
+    assert result.auto["metric"] == "macro_f1"
+    assert result.model.train_config["class_weight"] is True
+    assert result.auto["candidates"][0]["score"] == pytest.approx(result.val_metrics["val_macro_f1"])
+
+
+def test_the_budget_is_honoured_and_used(letters_data):
+    """Ends within budget + 10 % (+ the final evaluation) and uses >= 80 % of it unless
+    validation stopped improving, which the result then says."""
+    budget = 4.0
+    t0 = time.perf_counter()
+    result = auto_train(TrainConfig(task="classify", max_time=budget), letters_data)
+    wall = time.perf_counter() - t0
+    assert wall <= budget * 1.1 + 2.0  # the last candidate's final evaluation
+    assert result.auto["ended"] in ("time_up", "no_improvement")
+    if result.auto["ended"] == "time_up":
+        assert result.auto["seconds"] >= 0.8 * budget
+    else:
+        assert result.auto["seconds"] < 0.8 * budget
+
+
+def test_ngram_features_are_the_same_however_the_batch_is_padded(letters_data):
+    result = fit_linear(TrainConfig(task="classify", ngrams="w2+c1-4", max_time=5), letters_data)
+    module, tok = result.model.module, result.model.tokenizer
+    ids = torch.tensor([tok.encode("quiz zork a1")])
+    padded = torch.cat([ids, torch.full((1, 5), tok.pad_id)], dim=1)
+    mask = padded != tok.pad_id
+    with torch.no_grad():
+        assert torch.allclose(module(ids), module(padded, mask), atol=1e-6)

@@ -1,0 +1,209 @@
+"""Auto: the best classifier for this data in the time given.
+
+Within the budget (``TrainConfig.max_time``, 60 s when none is given) Auto trains the
+candidates that fit the data one after another, scores each on the validation split
+(macro-F1 when the labels are imbalanced, accuracy otherwise), keeps the best and says in one
+sentence why it won. Each candidate gets a share of the time that is left, so time one does
+not need (it converged, or validation stopped improving) goes to the next.
+
+The budget rule: the run ends when the budget is used up, or earlier when every candidate has
+finished because its validation score stopped improving; ``TrainResult.auto["ended"]`` says
+which. A candidate that is still running when its share ends is stopped there.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+
+from ..errors import TrainingError
+from ..training.config import TrainConfig
+from ..training.control import RunControl
+from ..training.events import AutoFinished, CandidateFinished, CandidateStarted, Event
+from ..training.loop import TrainResult, train
+from .linear import fit_linear
+
+AUTO_BUDGET = 60.0  # seconds, when the user gives none
+IMBALANCE_RATIO = 3.0  # largest / smallest class at which classes are weighed and macro-F1 decides
+MIN_SECONDS = 1.0  # a candidate is not started with less time than this left
+TRANSFORMER_MIN_ROWS = 20_000  # a Transformer is tried only on this much data...
+TRANSFORMER_MIN_BUDGET = 300.0  # ...and with at least this budget (seconds)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    name: str  # short id used in JSON
+    label: str  # plain words shown to people
+    fit: str  # "linear" (core/auto/linear.py) or "loop" (the training loop)
+    settings: dict = field(default_factory=dict)  # TrainConfig fields
+    share: float = 1.0  # relative share of the budget
+
+
+def wants_auto(config: TrainConfig) -> bool:
+    """Auto decides when the user names no model: classify, and no kind, size, start model,
+    feature set, learning rate or batch size (``config.auto`` True/False forces it either way)."""
+    if config.auto is not None:
+        return config.auto and config.task == "classify"
+    return (
+        config.task == "classify"
+        and config.model_kind is None
+        and config.preset is None
+        and config.init_from is None
+        and config.ngrams is None
+        and config.lr is None
+        and config.batch_size is None
+        and not config.augment
+        and int(os.environ.get("WORLD_SIZE", "1")) == 1  # torchrun: one model, trained together
+    )
+
+
+def plan(data, budget: float) -> list[Candidate]:
+    """The candidates worth trying on ``data`` within ``budget`` seconds, best bets first."""
+    n_train = len(data.splits.train)
+    cands = [
+        Candidate("ngram-linear", "Word and letter patterns (linear)", "linear", {"ngrams": "w2+c1-4"}, 0.3),
+        Candidate("word-linear", "Word patterns (linear)", "linear", {"ngrams": "w2"}, 0.1),
+        Candidate("fasttext", "fastText on word pieces", "loop", {"model_kind": "fasttext", "preset": "base"}, 0.3),
+        Candidate(
+            "fasttext-hidden",
+            "fastText with a hidden layer",
+            "loop",
+            {"model_kind": "fasttext", "preset": "base", "hidden": 128},
+            0.3,
+        ),
+    ]
+    if n_train >= TRANSFORMER_MIN_ROWS and budget >= TRANSFORMER_MIN_BUDGET:
+        cands.append(
+            Candidate("transformer", "Tiny Transformer", "loop", {"model_kind": "transformer", "preset": "small"}, 0.4)
+        )
+    return cands
+
+
+def is_imbalanced(data) -> bool:
+    counts = [0] * len(data.label_names)
+    for i in data.splits.train:
+        counts[data.labels[i]] += 1
+    present = [c for c in counts if c]
+    return len(present) > 1 and max(present) / min(present) >= IMBALANCE_RATIO
+
+
+def auto_train(
+    config: TrainConfig,
+    data,
+    *,
+    on_event: Callable[[Event], None] | None = None,
+    control: RunControl | None = None,
+    candidates: list[Candidate] | None = None,
+) -> TrainResult:
+    """Try the candidates within the budget; return the best one's result with ``.auto`` set."""
+    control = control or RunControl()
+    budget = config.max_time or AUTO_BUDGET
+    _warm_up()
+    t0 = time.perf_counter()
+    history: list[dict] = []
+
+    def emit(event: Event) -> None:
+        history.append(event.to_dict())
+        if on_event is not None:
+            on_event(event)
+
+    imbalanced = is_imbalanced(data)
+    metric = "macro_f1" if imbalanced else "accuracy"
+    key = "val_macro_f1" if imbalanced else "val_accuracy"
+    cands = candidates if candidates is not None else plan(data, budget)
+    base = replace(config, auto=False, metric=metric, class_weight=imbalanced or config.class_weight)
+    board: list[dict] = []
+    overheads: list[float] = []  # seconds each candidate spent outside its training clock
+    best: tuple[float, int, TrainResult] | None = None
+    ended = "all_tried"
+    for index, cand in enumerate(cands):
+        left = budget - (time.perf_counter() - t0)
+        if control.stop_requested:
+            ended = "cancelled"
+            break
+        if left < MIN_SECONDS:
+            ended = "time_up"
+            break
+        shares = sum(c.share for c in cands[index:])
+        seconds = left if index == len(cands) - 1 else left * cand.share / shares
+        emit(CandidateStarted(index, len(cands), cand.name, cand.label, round(seconds, 3)))
+        # The loop's clock starts after its set-up (vocabulary, encoding): leave time for it.
+        setup = (max(overheads) if overheads else 0.15 * seconds) if cand.fit == "loop" else 0.0
+        cfg = replace(base, max_time=max(seconds - setup, MIN_SECONDS), **cand.settings)
+        started = time.perf_counter()
+        try:
+            if cand.fit == "linear":
+                result = fit_linear(cfg, data, on_event=emit, control=control)
+            else:
+                cfg = replace(
+                    cfg,
+                    epochs=config.epochs or 100_000,  # the time decides unless the user set epochs
+                    # Stop early only after half the run brought nothing new.
+                    patience=max(config.patience, cfg.evals_per_run // 2) if config.patience else 0,
+                    checkpoint_every=0,
+                )
+                result = train(cfg, data, on_event=emit, control=control)
+        except (TrainingError, MemoryError) as exc:
+            board.append({"name": cand.name, "label": cand.label, "score": None,
+                          "seconds": round(time.perf_counter() - started, 3), "error": str(exc)})
+            continue
+        took = time.perf_counter() - started
+        if cand.fit == "loop":
+            overheads.append(max(took - result.seconds, 0.0))
+        score = float(result.val_metrics.get(key, 0.0))
+        is_best = best is None or score > best[0]
+        if is_best:
+            best = (score, index, result)
+        board.append({"name": cand.name, "label": cand.label, "score": round(score, 6), "seconds": round(took, 3)})
+        emit(CandidateFinished(index, cand.name, cand.label, score, metric, took, is_best))
+        if result.stop_reason == "cancelled":
+            ended = "cancelled"
+            break
+    if best is None:
+        raise TrainingError("No model could be trained in the time given; allow more time.", code="auto_failed")
+    score, index, result = best
+    chosen = cands[index]
+    reason = _reason(chosen, score, metric, board)
+    elapsed = time.perf_counter() - t0
+    if ended == "all_tried":
+        ended = "time_up" if elapsed >= 0.8 * budget else "no_improvement"
+    emit(AutoFinished(chosen.name, chosen.label, reason, ended))
+    result.auto = {
+        "candidates": board,
+        "chosen": chosen.name,
+        "reason": reason,
+        "metric": metric,
+        "budget": budget,
+        "seconds": round(elapsed, 3),
+        "ended": ended,
+    }
+    result.history = history
+    result.seconds = elapsed
+    if ended == "cancelled":
+        result.stop_reason = "cancelled"
+    return result
+
+
+def _warm_up() -> None:
+    """Pay torch's one-off cost of making the first optimizer (it loads compiler modules:
+    1-7 s on a busy 2-core machine) before the clock starts, as the training loop does."""
+    import torch
+
+    torch.optim.LBFGS([torch.zeros(1, requires_grad=True)])
+
+
+def _reason(chosen: Candidate, score: float, metric: str, board: list[dict]) -> str:
+    what = "macro-F1 (every label counted equally)" if metric == "macro_f1" else "accuracy"
+    others = [b for b in board if b["name"] != chosen.name and b["score"] is not None]
+    if not others:
+        return (f"{chosen.label} was the only model that could be trained in the time given "
+                f"({what} {score:.1%} on the validation examples).")
+    runner = max(others, key=lambda b: b["score"])
+    gap = (score - runner["score"]) * 100
+    if gap <= 0.05:
+        return (f"{chosen.label} tied with {runner['label']} on the validation examples "
+                f"({what} {score:.1%}) and was trained first.")
+    return (f"{chosen.label} scored the best {what} on the validation examples: {score:.1%}, "
+            f"{gap:.1f} points above {runner['label']}.")

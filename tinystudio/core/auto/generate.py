@@ -1,0 +1,87 @@
+"""Auto for the generate task: a model size, context and regularisation for the time given.
+
+The rule (fitted on the suite's tune corpora; see docs/user-guide.md, "How Auto chooses"):
+
+1. The run uses its whole budget: epochs are only an upper bound when the user sets them, and
+   it stops early only when validation has not improved for half of the run.
+2. The size is chosen from the speed measured on this machine: a few timed steps of the Small
+   model (``estimate_run``) give the characters it can read in the budget. If that is at least
+   ``TOKENS_PER_PARAM`` per parameter, Small it is (and Base is timed the same way);
+   otherwise Tiny. A model is never larger than its data: one with more parameters than the
+   training text has characters steps down a size.
+3. Regularisation when the data is small enough to overfit: the run would read the training
+   text more than ``OVERFIT_PASSES`` times -> dropout 0.1 and weight decay 0.1 (0.2 dropout
+   beyond 4x that).
+4. Tokenizer: characters (every script, Chinese included: the vocabulary is every character
+   seen, however many). Context: 64 characters for Tiny, 128 for the larger sizes.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+
+from ..tokenize import TextTokenizer
+from ..training.config import TrainConfig
+from ..training.estimate import estimate_run
+
+TOKENS_PER_PARAM = 2.0  # characters read in the budget per parameter, to take the larger size
+OVERFIT_PASSES = 8.0  # passes over the training text above which dropout is used
+CONTEXT = {"tiny": 64, "small": 128, "base": 128}
+MIN_BUDGET_TO_MEASURE = 20.0  # seconds: below this, Tiny without measuring (timing costs ~2 s)
+
+
+def wants_auto_generate(config: TrainConfig) -> bool:
+    """A generate run with a time budget and no model named (``config.auto`` forces it)."""
+    if config.task != "generate" or config.auto is False or not config.max_time:
+        return False
+    return config.preset is None and config.model_kind in (None, "transformer") and not config.init_from
+
+
+def plan_generate(config: TrainConfig, data) -> tuple[TrainConfig, TextTokenizer, str]:
+    """Settings for ``data`` within ``config.max_time`` (the time spent measuring included).
+
+    Returns the settings, the tokenizer (learned once, reused by the run) and one plain
+    sentence saying what was chosen and why.
+    """
+    t0 = time.perf_counter()
+    budget = float(config.max_time)
+    train_texts = [data.texts[i] for i in data.splits.train]
+    tokenizer = TextTokenizer.train(train_texts, "char")
+    n_chars = sum(len(t) + 1 for t in train_texts)
+    base = replace(config, model_kind="transformer", tokenizer="char", auto=False,
+                   epochs=config.epochs or 1_000_000,
+                   patience=(TrainConfig.evals_per_run // 2) if config.patience else 0)
+
+    def reads(preset: str) -> tuple[float, int]:
+        """(characters the run can read in the budget, parameters) for one size, measured."""
+        cfg = replace(base, preset=preset, max_len=CONTEXT[preset], max_time=None, epochs=1)
+        est = estimate_run(cfg, data, probe_steps=3, tokenizer=tokenizer)
+        batch = cfg.resolved().batch_size
+        return budget / max(est.step_seconds, 1e-9) * batch * CONTEXT[preset], est.params
+
+    preset, why = "tiny", "the time given is short"
+    chars_read, params = 0.0, 0
+    if budget >= MIN_BUDGET_TO_MEASURE:
+        chars_read, params = reads("small")
+        if chars_read >= TOKENS_PER_PARAM * params and n_chars >= params:
+            preset, why = "small", "this computer can train it on enough text in the time given"
+            if budget >= 4 * MIN_BUDGET_TO_MEASURE:
+                big_read, big_params = reads("base")
+                if big_read >= TOKENS_PER_PARAM * big_params and n_chars >= big_params:
+                    preset, chars_read, params = "base", big_read, big_params
+        elif n_chars < params:
+            why = "the text is too short for a larger model"
+        else:
+            why = "a larger model could not read enough text in the time given on this computer"
+    passes = chars_read / max(n_chars, 1) if chars_read else budget  # unmeasured: assume many
+    dropout, decay = 0.0, base.weight_decay
+    if passes > OVERFIT_PASSES:
+        dropout, decay = (0.2 if passes > 4 * OVERFIT_PASSES else 0.1), 0.1
+    spent = time.perf_counter() - t0
+    cfg = replace(base, preset=preset, max_len=CONTEXT[preset], dropout=dropout, weight_decay=decay,
+                  max_time=max(budget - spent, 1.0))
+    reason = f"Auto chose the {preset.capitalize()} size: {why}."
+    if dropout:
+        reason += " The text is short enough to be memorised, so dropout is used."
+    return cfg, tokenizer, reason
