@@ -9,10 +9,10 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QButtonGroup, QGroupBox, QHBoxLayout, QRadioButton, QSpinBox
 
-from ..i18n import tr
+from ..i18n import tr, tr_noop
 from . import help_texts
 
-BUDGETS = ((30, "30 s"), (60, "1 min"), (300, "5 min"), (900, "15 min"))
+BUDGETS = ((30, tr_noop("30 s")), (60, tr_noop("1 min")), (300, tr_noop("5 min")), (900, tr_noop("15 min")))
 DEFAULT_BUDGET = 60  # seconds: a first run finishes while the user watches
 
 

@@ -18,6 +18,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
+from tinystudio.i18n import tr, tr_noop
+
 from ..errors import TrainingError
 from ..training.config import TrainConfig
 from ..training.control import RunControl
@@ -63,12 +65,12 @@ def plan(data, budget: float) -> list[Candidate]:
     """The candidates worth trying on ``data`` within ``budget`` seconds, best bets first."""
     n_train = len(data.splits.train)
     cands = [
-        Candidate("ngram-linear", "Word and letter patterns (linear)", "linear", {"ngrams": "w2+c1-4"}, 0.3),
-        Candidate("word-linear", "Word patterns (linear)", "linear", {"ngrams": "w2"}, 0.1),
-        Candidate("fasttext", "fastText on word pieces", "loop", {"model_kind": "fasttext", "preset": "base"}, 0.3),
+        Candidate("ngram-linear", tr_noop("Word and letter patterns (linear)"), "linear", {"ngrams": "w2+c1-4"}, 0.3),
+        Candidate("word-linear", tr_noop("Word patterns (linear)"), "linear", {"ngrams": "w2"}, 0.1),
+        Candidate("fasttext", tr_noop("fastText on word pieces"), "loop", {"model_kind": "fasttext", "preset": "base"}, 0.3),
         Candidate(
             "fasttext-hidden",
-            "fastText with a hidden layer",
+            tr_noop("fastText with a hidden layer"),
             "loop",
             {"model_kind": "fasttext", "preset": "base", "hidden": 128},
             0.3,
@@ -76,7 +78,7 @@ def plan(data, budget: float) -> list[Candidate]:
     ]
     if n_train >= TRANSFORMER_MIN_ROWS and budget >= TRANSFORMER_MIN_BUDGET:
         cands.append(
-            Candidate("transformer", "Tiny Transformer", "loop", {"model_kind": "transformer", "preset": "small"}, 0.4)
+            Candidate("transformer", tr_noop("Tiny Transformer"), "loop", {"model_kind": "transformer", "preset": "small"}, 0.4)
         )
     return cands
 
@@ -128,7 +130,7 @@ def auto_train(
             break
         shares = sum(c.share for c in cands[index:])
         seconds = left if index == len(cands) - 1 else left * cand.share / shares
-        emit(CandidateStarted(index, len(cands), cand.name, cand.label, round(seconds, 3)))
+        emit(CandidateStarted(index, len(cands), cand.name, tr(cand.label), round(seconds, 3)))
         # The loop's clock starts after its set-up (vocabulary, encoding): leave time for it.
         setup = (max(overheads) if overheads else 0.15 * seconds) if cand.fit == "loop" else 0.0
         cfg = replace(base, max_time=max(seconds - setup, MIN_SECONDS), **cand.settings)
@@ -146,7 +148,7 @@ def auto_train(
                 )
                 result = train(cfg, data, on_event=emit, control=control)
         except (TrainingError, MemoryError) as exc:
-            board.append({"name": cand.name, "label": cand.label, "score": None,
+            board.append({"name": cand.name, "label": tr(cand.label), "score": None,
                           "seconds": round(time.perf_counter() - started, 3), "error": str(exc)})
             continue
         took = time.perf_counter() - started
@@ -156,20 +158,20 @@ def auto_train(
         is_best = best is None or score > best[0]
         if is_best:
             best = (score, index, result)
-        board.append({"name": cand.name, "label": cand.label, "score": round(score, 6), "seconds": round(took, 3)})
-        emit(CandidateFinished(index, cand.name, cand.label, score, metric, took, is_best))
+        board.append({"name": cand.name, "label": tr(cand.label), "score": round(score, 6), "seconds": round(took, 3)})
+        emit(CandidateFinished(index, cand.name, tr(cand.label), score, metric, took, is_best))
         if result.stop_reason == "cancelled":
             ended = "cancelled"
             break
     if best is None:
-        raise TrainingError("No model could be trained in the time given; allow more time.", code="auto_failed")
+        raise TrainingError(tr("No model could be trained in the time given; allow more time."), code="auto_failed")
     score, index, result = best
     chosen = cands[index]
     reason = _reason(chosen, score, metric, board)
     elapsed = time.perf_counter() - t0
     if ended == "all_tried":
         ended = "time_up" if elapsed >= 0.8 * budget else "no_improvement"
-    emit(AutoFinished(chosen.name, chosen.label, reason, ended))
+    emit(AutoFinished(chosen.name, tr(chosen.label), reason, ended))
     result.auto = {
         "candidates": board,
         "chosen": chosen.name,
@@ -195,15 +197,17 @@ def _warm_up() -> None:
 
 
 def _reason(chosen: Candidate, score: float, metric: str, board: list[dict]) -> str:
-    what = "macro-F1 (every label counted equally)" if metric == "macro_f1" else "accuracy"
+    label = tr(chosen.label)
+    what = tr("macro-F1 (every label counted equally)") if metric == "macro_f1" else tr("accuracy")
     others = [b for b in board if b["name"] != chosen.name and b["score"] is not None]
     if not others:
-        return (f"{chosen.label} was the only model that could be trained in the time given "
-                f"({what} {score:.1%} on the validation examples).")
+        return tr("{label} was the only model that could be trained in the time given "
+                  "({what} {score:.1%} on the validation examples).").format(label=label, what=what, score=score)
     runner = max(others, key=lambda b: b["score"])
     gap = (score - runner["score"]) * 100
     if gap <= 0.05:
-        return (f"{chosen.label} tied with {runner['label']} on the validation examples "
-                f"({what} {score:.1%}) and was trained first.")
-    return (f"{chosen.label} scored the best {what} on the validation examples: {score:.1%}, "
-            f"{gap:.1f} points above {runner['label']}.")
+        return tr("{label} tied with {runner} on the validation examples ({what} {score:.1%}) "
+                  "and was trained first.").format(label=label, runner=runner["label"], what=what, score=score)
+    return tr("{label} scored the best {what} on the validation examples: {score:.1%}, "
+              "{gap:.1f} points above {runner}.").format(label=label, what=what, score=score, gap=gap,
+                                                         runner=runner["label"])

@@ -21,6 +21,8 @@ from __future__ import annotations
 import time
 from dataclasses import replace
 
+from tinystudio.i18n import tr
+
 from ..tokenize import TextTokenizer
 from ..training.config import TrainConfig
 from ..training.estimate import estimate_run
@@ -60,20 +62,20 @@ def plan_generate(config: TrainConfig, data) -> tuple[TrainConfig, TextTokenizer
         batch = cfg.resolved().batch_size
         return budget / max(est.step_seconds, 1e-9) * batch * CONTEXT[preset], est.params
 
-    preset, why = "tiny", "the time given is short"
+    preset, why = "tiny", tr("the time given is short")
     chars_read, params = 0.0, 0
     if budget >= MIN_BUDGET_TO_MEASURE:
         chars_read, params = reads("small")
         if chars_read >= TOKENS_PER_PARAM * params and n_chars >= params:
-            preset, why = "small", "this computer can train it on enough text in the time given"
+            preset, why = "small", tr("this computer can train it on enough text in the time given")
             if budget >= 4 * MIN_BUDGET_TO_MEASURE:
                 big_read, big_params = reads("base")
                 if big_read >= TOKENS_PER_PARAM * big_params and n_chars >= big_params:
                     preset, chars_read, params = "base", big_read, big_params
         elif n_chars < params:
-            why = "the text is too short for a larger model"
+            why = tr("the text is too short for a larger model")
         else:
-            why = "a larger model could not read enough text in the time given on this computer"
+            why = tr("a larger model could not read enough text in the time given on this computer")
     passes = chars_read / max(n_chars, 1) if chars_read else budget  # unmeasured: assume many
     dropout, decay = 0.0, base.weight_decay
     if passes > OVERFIT_PASSES:
@@ -81,7 +83,8 @@ def plan_generate(config: TrainConfig, data) -> tuple[TrainConfig, TextTokenizer
     spent = time.perf_counter() - t0
     cfg = replace(base, preset=preset, max_len=CONTEXT[preset], dropout=dropout, weight_decay=decay,
                   max_time=max(budget - spent, 1.0))
-    reason = f"Auto chose the {preset.capitalize()} size: {why}."
+    size = {"tiny": tr("Tiny"), "small": tr("Small"), "base": tr("Base")}[preset]
+    reason = tr("Auto chose the {size} size: {why}.").format(size=size, why=why)
     if dropout:
-        reason += " The text is short enough to be memorised, so dropout is used."
+        reason += " " + tr("The text is short enough to be memorised, so dropout is used.")
     return cfg, tokenizer, reason

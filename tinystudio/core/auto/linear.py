@@ -20,6 +20,8 @@ import numpy as np
 import torch
 from torch import nn
 
+from tinystudio.i18n import tr
+
 from ..inference import TrainedModel
 from ..models import build_model, count_params
 from ..tokenize import TextTokenizer
@@ -72,7 +74,7 @@ def fit_linear(
     if task.train_feats is None:
         from ..errors import TrainingError
 
-        raise TrainingError("The texts are too long for the linear n-gram model.", code="too_large")
+        raise TrainingError(tr("The texts are too long for the linear n-gram model."), code="too_large")
     buckets = model_cfg.ngram_buckets
     train_counts = _counts(task.train_feats, buckets)
     df = np.bincount(train_counts[1], minlength=buckets)
