@@ -113,6 +113,7 @@ def test_auto_chooses_the_size_until_the_user_picks_one(window, load_data, small
     panel = window.train_panel
     assert panel.preset() is None  # Automatic: Auto picks the model for the time given
     assert panel.settings()["preset"] is None and panel.settings()["model_kind"] is None
+    panel.advanced.setChecked(True)  # sizes and model kinds are under Advanced
     panel.kind.setCurrentIndex(panel.kind.findData("transformer"))
     assert panel.preset() is None  # the core then uses that kind's default size
     next(b for b in panel.preset_group.buttons() if b.property("preset") == "tiny").click()

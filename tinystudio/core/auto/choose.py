@@ -30,6 +30,7 @@ from .linear import fit_linear
 AUTO_BUDGET = 60.0  # seconds, when the user gives none
 IMBALANCE_RATIO = 3.0  # largest / smallest class at which classes are weighed and macro-F1 decides
 MIN_SECONDS = 1.0  # a candidate is not started with less time than this left
+HIDDEN_MIN_ROWS = 5_000  # fastText with a hidden layer is tried from this many training rows
 TRANSFORMER_MIN_ROWS = 20_000  # a Transformer is tried only on this much data...
 TRANSFORMER_MIN_BUDGET = 300.0  # ...and with at least this budget (seconds)
 
@@ -65,17 +66,15 @@ def plan(data, budget: float) -> list[Candidate]:
     """The candidates worth trying on ``data`` within ``budget`` seconds, best bets first."""
     n_train = len(data.splits.train)
     cands = [
-        Candidate("ngram-linear", tr_noop("Word and letter patterns (linear)"), "linear", {"ngrams": "w2+c1-4"}, 0.3),
-        Candidate("word-linear", tr_noop("Word patterns (linear)"), "linear", {"ngrams": "w2"}, 0.1),
+        Candidate("ngram-linear", tr_noop("Word and letter patterns (linear)"), "linear", {"ngrams": "w2+c1-4"}, 0.35),
+        Candidate("word-linear", tr_noop("Word patterns (linear)"), "linear", {"ngrams": "w2"}, 0.15),
         Candidate("fasttext", tr_noop("fastText on word pieces"), "loop", {"model_kind": "fasttext", "preset": "base"}, 0.3),
-        Candidate(
-            "fasttext-hidden",
-            tr_noop("fastText with a hidden layer"),
-            "loop",
-            {"model_kind": "fasttext", "preset": "base", "hidden": 128},
-            0.3,
-        ),
     ]
+    if n_train >= HIDDEN_MIN_ROWS:  # on the tune sets it never won on fewer rows
+        cands.append(Candidate(
+            "fasttext-hidden", tr_noop("fastText with a hidden layer"), "loop",
+            {"model_kind": "fasttext", "preset": "base", "hidden": 128}, 0.2,
+        ))
     if n_train >= TRANSFORMER_MIN_ROWS and budget >= TRANSFORMER_MIN_BUDGET:
         cands.append(
             Candidate("transformer", tr_noop("Tiny Transformer"), "loop", {"model_kind": "transformer", "preset": "small"}, 0.4)

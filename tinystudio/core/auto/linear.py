@@ -34,7 +34,7 @@ from ..training.taskdata import TaskData, macro_f1
 
 # Inverse regularisation strengths tried, weakest regularisation last (scikit-learn's C: the
 # loss is mean cross-entropy + ||W||^2 / (2 C n)). Each fit starts from the previous one.
-C_VALUES = (3.0, 30.0)
+C_VALUES = (1.0, 3.0, 10.0, 30.0, 100.0)
 MAX_NNZ = 30_000_000  # n-gram entries of the training split this fitting holds in memory
 
 
