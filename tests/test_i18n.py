@@ -157,3 +157,14 @@ def test_inspect_of_a_bad_file_answers_in_the_system_language(tmp_path):
     # The same in English with --lang, whatever the system says.
     proc = _cli(["--lang", "en", "inspect", bad], {"LANG": "zh_CN.UTF-8"}, tmp_path)
     assert proc.returncode == 2 and not cjk.search(proc.stdout + proc.stderr)
+
+
+def test_a_model_s_save_time_is_written_the_language_s_way(restore_language):
+    from tinystudio.gui.model_list import _when
+
+    local = __import__("datetime").datetime(2026, 11, 29, 23, 45, tzinfo=__import__("datetime").timezone.utc)
+    stamp = local.strftime("%Y-%m-%dT%H:%M:%S%z")
+    shown = local.astimezone()
+    assert _when(stamp) == shown.strftime("%Y-%m-%d %H:%M")
+    i18n.set_language("zh_CN")
+    assert _when(stamp) == shown.strftime("%Y年%m月%d日 %H:%M")

@@ -8,6 +8,7 @@ confusion matrices, and the texts on which the two models disagree.
 
 from __future__ import annotations
 
+import datetime
 import html
 from pathlib import Path
 
@@ -30,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from tinystudio.core.models_index import ModelEntry, describe
-from tinystudio.i18n import fmt_percent, tr
+from tinystudio.i18n import fmt_datetime, fmt_percent, tr
 
 
 def entry_title(entry: ModelEntry, number: int) -> str:
@@ -41,8 +42,17 @@ def entry_title(entry: ModelEntry, number: int) -> str:
         score = tr("{percent} right").format(percent=fmt_percent(entry.score))
     else:
         score = tr("{bits:.2f} bits per character").format(bits=entry.score)
-    when = entry.saved_at.replace("T", " ")[:16]
+    when = _when(entry.saved_at)
     return tr("Model {n} · {what} · {score} · {when}").format(n=number, what=describe(entry), score=score, when=when)
+
+
+def _when(saved_at: str) -> str:
+    """The save time in this computer's time zone, written the interface language's way."""
+    try:
+        moment = datetime.datetime.strptime(saved_at, "%Y-%m-%dT%H:%M:%S%z").astimezone()
+    except ValueError:
+        return saved_at.replace("T", " ")[:16]
+    return fmt_datetime(moment)
 
 
 def entry_tooltip(entry: ModelEntry) -> str:
