@@ -5,6 +5,7 @@ The CLI and the GUI's worker both use these functions, so both do exactly the sa
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -63,9 +64,11 @@ def train_on_file(
     from .auto.choose import wants_auto
     from .auto.generate import plan_generate, wants_auto_generate
 
-    tokenizer, auto_notice = None, None
+    tokenizer, auto_notice, planning = None, None, 0.0
     if wants_auto_generate(config) and not resume:
+        started = time.perf_counter()
         config, tokenizer, why = plan_generate(config, data)
+        planning = time.perf_counter() - started  # part of the run's time budget
         auto_notice = Notice("auto", why, 0)
         if on_event is not None:
             on_event(auto_notice)
@@ -94,6 +97,7 @@ def train_on_file(
             details=f"{type(exc).__name__}: {exc}",
             code="out_of_memory",
         ) from exc
+    result.seconds += planning
     if not is_main_process():  # a secondary torchrun process: rank 0 scores and saves
         return TrainOutcome(result=result, dataset=data, test_metrics={}, model_dir=None)
     if result.model.task == "classify":
