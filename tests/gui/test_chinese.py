@@ -62,6 +62,7 @@ def _texts(win) -> list[tuple[str, str]]:
         name = f"{type(w).__name__}({w.objectName() or '-'})"
         add(f"{name}.toolTip", w.toolTip())
         add(f"{name}.statusTip", w.statusTip())
+        add(f"{name}.accessibleName", w.accessibleName())  # what a screen reader says
         if isinstance(w, QLabel):
             add(f"{name}.text", w.text())
         if isinstance(w, QAbstractButton):
@@ -105,9 +106,10 @@ def _texts(win) -> list[tuple[str, str]]:
             if a.menu() is not None:
                 walk_menu(a.menu(), f"{where} > {a.text()}")
 
-    walk_menu(win.menuBar(), "menu")
-    for a in win.actions.values():
-        add(f"toolbar {a.objectName()}", a.iconText())
+    if isinstance(getattr(win, "actions", None), dict):  # the main window: menus and toolbar
+        walk_menu(win.menuBar(), "menu")
+        for a in win.actions.values():
+            add(f"toolbar {a.objectName()}", a.iconText())
     return out
 
 
@@ -224,3 +226,24 @@ def test_view_language_is_saved_and_used_at_the_next_start(window, qtbot, settin
         monkeypatch.setenv("TINYSTUDIO_LANG", "en")
         install_language(app)
     assert i18n.current_language() == "en"
+
+
+def test_dialogs_are_chinese_too(chinese, window, qtbot):
+    """The learning-curve window and Help > Words explained (every term and its meaning)."""
+    from PySide6.QtWidgets import QApplication, QDialog
+
+    result = _open_sample(qtbot, window)
+    dialog = window.show_learning_curve()
+    assert dialog is not None
+    bad = _untranslated(_texts(dialog), _data_words(result))
+    assert not bad, "\n".join(f"  {where}: {text[:100]!r}" for where, text in bad)
+    dialog.close()
+
+    window.actions["glossary"].trigger()
+    glossary = next(w for w in QApplication.topLevelWidgets()
+                    if isinstance(w, QDialog) and w.objectName() == "glossaryDialog" and w.isVisible())
+    assert not _untranslated(_texts(glossary), set())
+    lines = [line for line in glossary.text.toPlainText().splitlines() if line.strip()]
+    assert len(lines) > 20
+    assert all(CJK.search(line) for line in lines), [line for line in lines if not CJK.search(line)]
+    glossary.close()

@@ -90,7 +90,7 @@ class VariantsView(QWidget):
 
         self.table = QTableWidget(0, len(HEADERS))
         self.table.setObjectName("variantsTable")
-        self.table.setAccessibleName("Variants measured in this session")
+        self.table.setAccessibleName(tr("Variants measured in this session"))
         self.table.setHorizontalHeaderLabels([tr(h) for h in HEADERS])
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -127,12 +127,12 @@ class VariantsView(QWidget):
         # The original and the selected variant answer the same text.
         self.prompt = QLineEdit()
         self.prompt.setObjectName("compressPrompt")
-        self.prompt.setAccessibleName("Text for both models")
+        self.prompt.setAccessibleName(tr("Text for both models"))
         self.prompt.setPlaceholderText(tr("Type a text; the original and the selected variant both answer"))
         self.prompt.returnPressed.connect(self.ask_both)
         self.ask_button = QPushButton(tr("Ask both"))
         self.ask_button.setObjectName("askBothButton")
-        self.ask_button.setAccessibleName("Ask the original and the selected variant")
+        self.ask_button.setAccessibleName(tr("Ask the original and the selected variant"))
         self.ask_button.clicked.connect(lambda _checked=False: self.ask_both())
         self.answer_original = QLabel("—")
         self.answer_variant = QLabel("—")
