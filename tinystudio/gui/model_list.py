@@ -153,6 +153,7 @@ def _confusion_table(name: str) -> QTableWidget:
     t.setObjectName(name)
     t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    t.setMinimumHeight(60)  # scrolls inside: the page itself stays within a small window
     return t
 
 
@@ -195,7 +196,7 @@ class CompareView(QWidget):
         self.scores.setAccessibleName(tr("Scores of both models"))
         self.scores.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.scores.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.scores.setMaximumHeight(130)
+        self.scores.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.confusion_a = _confusion_table("compareConfusionA")
         self.confusion_b = _confusion_table("compareConfusionB")
         self.box_a, self.box_b = QGroupBox(), QGroupBox()
@@ -210,6 +211,7 @@ class CompareView(QWidget):
         self.disagreements.setAccessibleName(tr("Texts the two models answer differently"))
         self.disagreements.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.disagreements.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.disagreements.setMinimumHeight(60)
         lower = QWidget()
         ll = QVBoxLayout(lower)
         ll.setContentsMargins(0, 0, 0, 0)
@@ -240,6 +242,9 @@ class CompareView(QWidget):
             rows = [(tr("Right answers (accuracy)"), "accuracy", "pct"), (tr("Macro-F1 (every label counts the same)"), "macro_f1", "{:.3f}")]
         self.scores.setRowCount(len(rows))
         self.scores.setVerticalHeaderLabels([r[0] for r in rows])
+        self.scores.setFixedHeight(  # exactly the rows: no empty band below them
+            self.scores.horizontalHeader().sizeHint().height()
+            + sum(self.scores.rowHeight(r) for r in range(len(rows))) + 2 * self.scores.frameWidth())
         for r, (_label, key, form) in enumerate(rows):
             for c, m in enumerate((a, b)):
                 v = m.get(key)
