@@ -429,6 +429,9 @@ def cmd_curve(args) -> int:
             n = "all" if p.per_class is None else p.per_class
             pre = f"{p.pretrained_accuracy:.1%}" if p.pretrained_accuracy is not None else "-"
             print(tr("{n!s:>5} per class ({n_labels:>5} labels): scratch {scratch_accuracy:.1%}  pre-trained {pre}").format(n=n, n_labels=p.n_labels, scratch_accuracy=p.scratch_accuracy, pre=pre), flush=True)
+            if p.pretrained_accuracy is not None:
+                used = tr("pre-trained") if p.used == "pretrained" else tr("scratch")
+                print(tr("      used: {used} (the better start on validation rows)").format(used=used), flush=True)
 
     if not args.json:
         print(tr("Learning curve on {test} ({n_test_texts} test texts)").format(test=args.test, n_test_texts=len(test_texts)), flush=True)

@@ -96,6 +96,12 @@ def test_learning_curve_has_a_point_per_size(data):
     for p in result["points"]:
         assert 0 <= p["scratch_accuracy"] <= 1 and 0 <= p["pretrained_accuracy"] <= 1
     assert result["scratch_accuracy"] == result["points"][0]["scratch_accuracy"]
+    for p in result["points"]:  # the pre-trained start is used only when it won on validation
+        val = p["validation"]
+        assert val is not None and set(val) == {"scratch", "pretrained"}
+        expected = "pretrained" if val["pretrained"] > val["scratch"] else "scratch"
+        assert p["used"] == expected
+        assert p["used_accuracy"] == p[f"{expected}_accuracy"]
 
 
 def test_cli_curve_json(small_classify_csv, tmp_path):

@@ -34,6 +34,12 @@ class CurvePoint:
     pretrained_accuracy: float | None
     scratch_macro_f1: float
     pretrained_macro_f1: float | None
+    # Which start is used: the pre-trained one only when it beat scratch on validation rows
+    # held out from the labelled ones ("scratch" when there is no pre-trained model).
+    used: str = "scratch"
+    used_accuracy: float = 0.0
+    used_macro_f1: float = 0.0
+    validation: dict | None = None  # {"scratch": acc, "pretrained": acc} on the held-out rows
 
     def to_dict(self) -> dict:
         from dataclasses import asdict
@@ -168,10 +174,13 @@ def learning_curve(
         cfg = fine_tune_config(preset, max_time, seed, augment, epochs)
         scratch = train(cfg, subset, tokenizer=tokenizer, on_event=on_event, control=control).model
         s_metrics = evaluate_classifier(scratch, test_texts, test_labels, worst=0)
-        p_metrics = None
+        p_metrics, validation = None, None
         if lm is not None:
             tuned = train(cfg, subset, init_model=lm, on_event=on_event, control=control).model
             p_metrics = evaluate_classifier(tuned, test_texts, test_labels, worst=0)
+            validation = _compare_on_validation(pool, chosen, cfg, tokenizer, lm, seed, control)
+        use_pre = p_metrics is not None and validation is not None and validation["pretrained"] > validation["scratch"]
+        used = p_metrics if use_pre else s_metrics
         point = CurvePoint(
             per_class=n,
             n_labels=len(chosen),
@@ -179,6 +188,10 @@ def learning_curve(
             pretrained_accuracy=p_metrics["accuracy"] if p_metrics else None,
             scratch_macro_f1=s_metrics["macro_f1"],
             pretrained_macro_f1=p_metrics["macro_f1"] if p_metrics else None,
+            used="pretrained" if use_pre else "scratch",
+            used_accuracy=used["accuracy"],
+            used_macro_f1=used["macro_f1"],
+            validation=validation,
         )
         points.append(point)
         if on_point is not None:
@@ -192,4 +205,33 @@ def learning_curve(
         "pretrain_texts": len(all_texts),
         "preset": preset,
         "augment": list(augment),
+    }
+
+
+def _compare_on_validation(pool: Dataset, chosen: list[int], cfg: TrainConfig, tokenizer, lm, seed: int,
+                           control: RunControl | None) -> dict | None:
+    """Accuracy of scratch and pre-trained starts trained on three quarters of the labelled rows
+    and scored on the last quarter (at least one row of each label held out), or None when
+    there are too few rows to hold any out."""
+    by_label: dict[int, list[int]] = {}
+    for i in chosen:
+        by_label.setdefault(pool.labels[i], []).append(i)
+    rng = random.Random(seed + 1)
+    train_rows, val_rows = [], []
+    for rows in by_label.values():
+        rows = rows[:]
+        rng.shuffle(rows)
+        k = max(1, len(rows) // 4) if len(rows) >= 2 else 0
+        val_rows += rows[:k]
+        train_rows += rows[k:]
+    if not val_rows or len({pool.labels[i] for i in train_rows}) < 2:
+        return None
+    part = replace(pool, splits=Splits(train=tuple(sorted(train_rows)), val=tuple(sorted(train_rows)), test=()))
+    texts = [pool.texts[i] for i in val_rows]
+    labels = [pool.label_names[pool.labels[i]] for i in val_rows]
+    scratch = train(cfg, part, tokenizer=tokenizer, control=control).model
+    pre = train(cfg, part, init_model=lm, control=control).model
+    return {
+        "scratch": evaluate_classifier(scratch, texts, labels, worst=0)["accuracy"],
+        "pretrained": evaluate_classifier(pre, texts, labels, worst=0)["accuracy"],
     }
