@@ -30,6 +30,7 @@ from .linear import fit_linear
 AUTO_BUDGET = 60.0  # seconds, when the user gives none
 IMBALANCE_RATIO = 3.0  # largest / smallest class at which classes are weighed and macro-F1 decides
 MIN_SECONDS = 1.0  # a candidate is not started with less time than this left
+RESERVE = 0.05  # of the budget, kept for the last candidate's final evaluation
 HIDDEN_MIN_ROWS = 5_000  # fastText with a hidden layer is tried from this many training rows
 TRANSFORMER_MIN_ROWS = 20_000  # a Transformer is tried only on this much data...
 TRANSFORMER_MIN_BUDGET = 300.0  # ...and with at least this budget (seconds)
@@ -101,6 +102,8 @@ def auto_train(
     """Try the candidates within the budget; return the best one's result with ``.auto`` set."""
     control = control or RunControl()
     budget = config.max_time or AUTO_BUDGET
+    # The candidates share all but a reserve for the last one's final evaluation and clean-up.
+    plan_budget = budget * (1 - RESERVE)
     _warm_up()
     t0 = time.perf_counter()
     history: list[dict] = []
@@ -120,7 +123,7 @@ def auto_train(
     best: tuple[float, int, TrainResult] | None = None
     ended = "all_tried"
     for index, cand in enumerate(cands):
-        left = budget - (time.perf_counter() - t0)
+        left = plan_budget - (time.perf_counter() - t0)
         if control.stop_requested:
             ended = "cancelled"
             break

@@ -50,6 +50,7 @@ def fit_linear(
     control: RunControl | None = None,
     tokenizer: TextTokenizer | None = None,
     c_values: tuple[float, ...] = C_VALUES,
+    refit: bool = False,
 ) -> TrainResult:
     """Fit the linear n-gram model within ``config.max_time`` seconds; return the best by
     validation (``config.metric``) among the regularisation strengths tried."""
@@ -113,34 +114,10 @@ def fit_linear(
         return {"val_loss": loss, "val_accuracy": acc, "val_macro_f1": macro_f1(pred, y_val, n_classes)}
 
     for tried, c in enumerate(c_values):
-        lam = 1.0 / (c * n)
         # Each strength gets an equal share of the time left, so that all of them are tried.
         c_deadline = time.perf_counter() + (deadline - time.perf_counter()) / (len(c_values) - tried)
-        params = [W.requires_grad_(), b.requires_grad_()]
-        # A few iterations per call, so that the clock is looked at often.
-        opt = torch.optim.LBFGS(params, lr=1, max_iter=5, history_size=8, line_search_fn="strong_wolfe")
-
-        def closure(lam=lam):
-            with torch.no_grad():
-                logits = x_train @ W + b
-                logp = torch.log_softmax(logits, dim=1)
-                loss = -(logp.gather(1, y[:, None]).squeeze(1) * sample_w).sum() + 0.5 * lam * W.square().sum()
-                g = logp.exp()
-                g[torch.arange(n), y] -= 1
-                g *= sample_w[:, None]
-                W.grad = x_train_t @ g + lam * W
-                b.grad = g.sum(dim=0)
-            return loss
-
-        previous = loss = math.inf
-        for _ in range(100):  # at most 500 iterations per strength
-            if control.stop_requested or time.perf_counter() >= c_deadline:
-                break
-            loss = float(opt.step(closure))
-            step += 1
-            if abs(previous - loss) < 1e-5 * max(abs(loss), 1.0):
-                break
-            previous = loss
+        loss, steps = _minimize(x_train, x_train_t, y, sample_w, W, b, 1.0 / (c * n), c_deadline, control)
+        step += steps
         if loss == math.inf:
             break  # no time left for this strength
         with torch.no_grad():
@@ -149,7 +126,7 @@ def fit_linear(
         score = metrics[key] - 1e-6 * metrics["val_loss"]
         is_best = score > best["score"]
         if is_best:
-            best.update(score=score, W=W.detach().clone(), b=b.detach().clone(), metrics=metrics, step=step)
+            best.update(score=score, W=W.detach().clone(), b=b.detach().clone(), metrics=metrics, step=step, c=c)
         elapsed = time.perf_counter() - t0
         emit(StepEvent(step=step, total_steps=len(c_values), epoch=0.0, loss=loss, lr=c,
                        items_per_sec=0.0, elapsed=elapsed, eta=0.0,
@@ -162,6 +139,19 @@ def fit_linear(
         if time.perf_counter() >= deadline:
             stop_reason, message = "time_up", "The time budget is used up; the best model so far was kept."
             break
+    if refit and best["metrics"] and stop_reason == "completed" and len(y_val):
+        # Small data: fit the chosen strength once more on the training and validation rows
+        # together (the validation score stays the one measured before).
+        x_all, x_all_t = _tfidf_csr(_counts(task.train_feats + task.val_feats, buckets), idf, column,
+                                    len(used), n + len(y_val), transpose=True)
+        y_all = torch.cat([y, y_val])
+        w_all = task.class_weight[y_all] if task.class_weight is not None else torch.ones(len(y_all))
+        with torch.no_grad():
+            W.copy_(best["W"])
+            b.copy_(best["b"])
+        _minimize(x_all, x_all_t, y_all, w_all / w_all.sum(), W, b, 1.0 / (best["c"] * len(y_all)),
+                  deadline, control)
+        best.update(W=W.detach().clone(), b=b.detach().clone())
     if not best["metrics"]:  # not even one fit in the time: the starting weights, scored
         with torch.no_grad():
             best.update(metrics=validate(), W=W.detach().clone(), b=b.detach().clone())
@@ -180,6 +170,41 @@ def fit_linear(
     return TrainResult(model=trained, stop_reason=stop_reason, message=message, steps=step,
                        seconds=seconds, best_step=best["step"], val_metrics=dict(best["metrics"]),
                        history=history)
+
+
+def _minimize(x, x_t, y, sample_w, W, b, lam: float, deadline: float, control) -> tuple[float, int]:
+    """L-BFGS on the weighted cross-entropy + lam/2 ||W||^2 until it converges or ``deadline``;
+    returns (the last loss, math.inf when no step was made; the number of calls)."""
+    n = len(y)
+    W.requires_grad_()
+    b.requires_grad_()
+    # A few iterations per call, so that the clock is looked at often.
+    opt = torch.optim.LBFGS([W, b], lr=1, max_iter=5, history_size=8, line_search_fn="strong_wolfe")
+
+    def closure():
+        with torch.no_grad():
+            logp = torch.log_softmax(x @ W + b, dim=1)
+            loss = -(logp.gather(1, y[:, None]).squeeze(1) * sample_w).sum() + 0.5 * lam * W.square().sum()
+            g = logp.exp()
+            g[torch.arange(n), y] -= 1
+            g *= sample_w[:, None]
+            W.grad = x_t @ g + lam * W
+            b.grad = g.sum(dim=0)
+        return loss
+
+    previous = loss = math.inf
+    calls = 0
+    for _ in range(100):  # at most 500 iterations
+        if control.stop_requested or time.perf_counter() >= deadline:
+            break
+        loss = float(opt.step(closure))
+        calls += 1
+        if abs(previous - loss) < 1e-5 * max(abs(loss), 1.0):
+            break
+        previous = loss
+    W.requires_grad_(False)
+    b.requires_grad_(False)
+    return loss, calls
 
 
 def _counts(feats: list, buckets: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
