@@ -79,7 +79,8 @@ class NgramModel(nn.Module):
             prev = torch.cat([torch.zeros_like(low[:, :1]), low[:, :-1]], dim=1)
             starts = torch.cat([torch.ones_like(sep[:, :1]), sep[:, :-1]], dim=1)
             # A word's hash: the sum over its characters of (char, previous char) pairs.
-            part = (low * _WORD_A + torch.where(starts, torch.zeros_like(prev), prev) * _WORD_B + 1)
+            part = (low * _WORD_A + torch.where(starts, torch.zeros_like(prev), prev) * _WORD_B + 1) % _PRIME31
+            part = (part * part) % _PRIME31  # squared: the word's hash is no linear mix of its letters
             part = part * (~sep).long()
             hashes = torch.zeros(B, T + 1, dtype=torch.long, device=ids.device).scatter_add(1, word, part)
             sizes = torch.zeros(B, T + 1, dtype=torch.long, device=ids.device).scatter_add(1, word, (~sep).long())
