@@ -14,7 +14,6 @@ opened from disk without its data file). Panels run their own heavy work in work
 
 from __future__ import annotations
 
-import json
 import time
 from pathlib import Path
 
@@ -35,7 +34,7 @@ from PySide6.QtWidgets import (
 from tinystudio.i18n import tr
 from tinystudio.resources import sample_path
 
-from . import help_texts, jobs, worker
+from . import help_texts, jobs, last_session, worker
 from .data_panel import DataPanel
 from .evaluate_panel import EvaluatePanel
 from .label_panel import LabelPanel
@@ -252,6 +251,9 @@ class MainWindow(QMainWindow):
     def _on_model_opened(self, res: dict) -> None:
         model = res["model"]
         self.train_panel.show_history(res["log"], model.task)
+        trained_on = (model.data_info or {}).get("path")
+        # "Saved run: …" is about that file and task: cleared when another one is open.
+        self.train_panel.status_for = (trained_on, model.task) if trained_on else None
         self._use_model(model, res["model_dir"], None, Path(res["model_dir"]).name)
         self.evaluate_panel.set_results(model.task, res["metrics"], {})
         if self.data_panel.busy:
@@ -482,41 +484,10 @@ class MainWindow(QMainWindow):
         answer = QMessageBox.question(self, title, question)
         return answer == QMessageBox.StandardButton.Yes
 
-    # -- the last session -----------------------------------------------------------------
-    def _remember_session(self) -> None:
-        """What was open (project, or data file + model), to offer it at the next start."""
-        text_col, label_col = self.data_panel.columns_choice()
-        session = {
-            "project": str(self.project.folder) if self.project is not None else None,
-            "data": self.data_panel.path if self.data_panel.can_train else None,
-            "task": self.data_panel.task,
-            "text_column": text_col,
-            "label_column": label_col,
-            "model": self.model_dir,
-        }
-        self.settings.setValue("session/last", json.dumps(session))
-
+    # -- the last session (gui/last_session.py) ------------------------------------------
     def last_session(self) -> dict | None:
         """The previous session's files that still exist, or None."""
-        try:
-            session = json.loads(self.settings.value("session/last") or "null")
-        except (TypeError, ValueError):
-            return None
-        if not isinstance(session, dict):
-            return None
-        project = session.get("project")
-        if isinstance(project, str) and (Path(project) / "project.json").is_file():
-            return {"project": project}
-        data, model = session.get("data"), session.get("model")
-        found = {
-            "data": data if isinstance(data, str) and Path(data).is_file() else None,
-            "model": model if isinstance(model, str) and (Path(model) / "config.json").is_file() else None,
-        }
-        if not (found["data"] or found["model"]):
-            return None
-        for key in ("task", "text_column", "label_column"):
-            found[key] = session.get(key) if isinstance(session.get(key), str) else None
-        return found
+        return last_session.read(self.settings.value(last_session.KEY))
 
     def reopen_last_or_sample(self) -> None:
         """At start-up: offer to reopen the last file and model; otherwise open the sample."""
@@ -531,28 +502,12 @@ class MainWindow(QMainWindow):
     def reopen_last_session(self) -> bool:
         """Ask to reopen what was open when TinyStudio was last closed. False if nothing/no."""
         last = self.last_session()
-        if last is None:
+        if last is None or not self.confirm(
+            tr("Continue where you left off?"),
+            tr("Reopen {what}, as when TinyStudio was last closed?").format(what=last_session.describe(last)),
+        ):
             return False
-        if last.get("project"):
-            what = tr("the project {name}").format(name=Path(last["project"]).name)
-        elif last["data"] and last["model"]:
-            what = tr("the file {data} and the model {model}").format(
-                data=Path(last["data"]).name, model=Path(last["model"]).name)
-        elif last["data"]:
-            what = tr("the file {data}").format(data=Path(last["data"]).name)
-        else:
-            what = tr("the model {model}").format(model=Path(last["model"]).name)
-        if not self.confirm(tr("Continue where you left off?"),
-                            tr("Reopen {what}, as when TinyStudio was last closed?").format(what=what)):
-            return False
-        if last.get("project"):
-            self.open_project_from(last["project"])
-            return True
-        if last["data"]:
-            task = last["task"] if last["task"] in ("classify", "generate") else None
-            self.open_data(last["data"], task, last["text_column"], last["label_column"])
-        if last["model"]:
-            self.open_model(last["model"])
+        last_session.reopen(self, last)
         return True
 
     # -- settings, recent files, drag and drop, closing -----------------------------------
@@ -621,7 +576,7 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(50, self.close)
             event.ignore()
             return
-        self._remember_session()
+        last_session.remember(self)
         self.settings.setValue("settings_version", SETTINGS_VERSION)
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("train/time_limit", self.train_panel.time_limit.value())
