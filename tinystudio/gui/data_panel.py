@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tinystudio.core.data.formats import ENCODING_CHOICES, describe_encoding
 from tinystudio.i18n import tr, tr_n, tr_noop
 
 from . import help_texts, jobs, worker
@@ -34,7 +35,17 @@ SEVERITY_ICON = {"fatal": "critical", "warning": "warning", "info": "information
 SEVERITY_COLOUR = {"fatal": "#dc2626", "warning": "#f59e0b", "info": "#3b82f6"}
 SEVERITY_ROLE = Qt.ItemDataRole.UserRole + 1
 PIECE_COLOURS = ("#bfdbfe", "#fde68a", "#bbf7d0", "#fbcfe8", "#ddd6fe")
-FILE_FILTER = tr_noop("Data files (*.csv *.tsv *.txt);;All files (*)")  # shown as tr(FILE_FILTER)
+SHEET_PATTERNS = "*.xlsx *.xlsm *.xls *.ods"
+
+
+def file_filter() -> str:
+    """The File ▸ Open dialog's filter: data files (tables, workbooks, text), or anything."""
+    return ";;".join((
+        tr("Data files ({patterns})").format(patterns=f"*.csv *.tsv *.txt {SHEET_PATTERNS}"),
+        tr("Workbooks ({patterns})").format(patterns=SHEET_PATTERNS),
+        tr("All files (*)"),
+    ))  # fmt: skip
+
 
 
 class DataPanel(QWidget):
@@ -53,6 +64,7 @@ class DataPanel(QWidget):
         self._tokenizer = None
         self._problem_cursor: dict[int, int] = {}
         self._pending_path: str | None = None
+        self._source: dict = {}  # the user's choice of encoding / sheet for the current file
 
         self.open_button = QPushButton(tr("Open a file…"))
         self.open_button.setToolTip(tr("Open a CSV or text file (Ctrl+O). You can also drop a file on the window."))
@@ -70,6 +82,25 @@ class DataPanel(QWidget):
         for combo in (self.task_combo, self.text_combo, self.label_combo):
             combo.activated.connect(self._choices_changed)
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        # Where the rows come from: a workbook's sheet, or a text file's encoding.
+        self.sheet_caption = QLabel(tr("Sheet:"))
+        self.sheet_combo = QComboBox()
+        self.sheet_combo.setObjectName("sheetCombo")
+        self.sheet_combo.setAccessibleName(tr("Sheet of the workbook"))
+        self.sheet_combo.setToolTip(tr("This workbook has several sheets: choose the one with your texts."))
+        self.sheet_combo.activated.connect(lambda _i: self._source_changed("sheet", self.sheet_combo.currentText()))
+        self.encoding_caption = QLabel(tr("Text encoding:"))
+        self.encoding_combo = QComboBox()
+        self.encoding_combo.setObjectName("encodingCombo")
+        self.encoding_combo.setAccessibleName(tr("Text encoding of the file"))
+        self.encoding_combo.setToolTip(tr(
+            "How the file's letters are stored. TinyStudio detects it; if the texts look garbled "
+            "(for example Chinese or accented letters shown as odd symbols), choose another one."
+        ))
+        self.encoding_combo.activated.connect(
+            lambda _i: self._source_changed("encoding", self.encoding_combo.currentData()))
+        for combo in (self.sheet_combo, self.encoding_combo):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
 
         top = QHBoxLayout()
         top.addWidget(self.open_button)
@@ -80,6 +111,9 @@ class DataPanel(QWidget):
         self.label_button.clicked.connect(lambda _c=False: self.label_requested.emit())
         self.label_button.setEnabled(False)  # until a file is open
         top.addWidget(self.label_button)
+        for widget in (self.sheet_caption, self.sheet_combo, self.encoding_caption, self.encoding_combo):
+            top.addWidget(widget)
+            widget.setVisible(False)
         form = QHBoxLayout()
         form.addWidget(QLabel(tr("The model should:")))
         form.addWidget(self.task_combo)
@@ -161,7 +195,8 @@ class DataPanel(QWidget):
 
     @property
     def can_train(self) -> bool:
-        return self.result is not None and self.result.dataset is not None
+        """A file is loaded without a fatal problem, and no other file is being read."""
+        return self._handle is None and self.result is not None and self.result.dataset is not None
 
     @property
     def busy(self) -> bool:
@@ -174,17 +209,28 @@ class DataPanel(QWidget):
         choice = self.result.report.choice
         return choice.text_column, choice.label_column if self.task == "classify" else None
 
-    def load_file(self, path: str | Path, task: str | None = None, text_col=None, label_col=None) -> None:
-        """Read ``path`` in the background; :attr:`data_ready` or :attr:`load_failed` follows."""
+    def load_file(self, path: str | Path, task: str | None = None, text_col=None, label_col=None,
+                  *, encoding: str | None = None, sheet: str | None = None) -> None:  # fmt: skip
+        """Read ``path`` in the background; :attr:`data_ready` or :attr:`load_failed` follows.
+
+        ``encoding`` and ``sheet`` are the user's choices (None: detect / the first sheet with
+        data); they are kept while the same file is re-read with other columns or task.
+        """
         if task is None:
             task = "generate" if str(path).lower().endswith(".txt") else self.task
         self._select_task(task)
         self._cancel()
+        same = self.result is not None and self.result.path == str(path)
+        self._source = {**(self._source if same else {}),
+                        **{k: v for k, v in (("encoding", encoding), ("sheet", sheet)) if v}}  # fmt: skip
         self._pending_path = str(path)
         self.file_label.setText("<b>{}</b> — {}".format(html.escape(Path(path).name), tr("reading…")))
         self._set_banner("info", tr("Reading the file and checking it…"))
         self.loading.emit(str(path))
-        handle = worker.start("data", jobs.inspect_file, str(path), task, text_col, label_col, parent=self)
+        handle = worker.start(
+            "data", jobs.inspect_file, str(path), task, text_col, label_col, 0,
+            self._source.get("encoding"), self._source.get("sheet"), parent=self,
+        )
         handle.progress.connect(lambda item, h=handle: self._on_preview(h, item))
         handle.finished.connect(lambda res, h=handle: self._on_loaded(h, res))
         handle.failed.connect(lambda msg, det, h=handle: self._on_failed(h, msg, det))
@@ -217,6 +263,9 @@ class DataPanel(QWidget):
         if handle is not self._handle or item[0] != "preview":
             return
         _, fmt, columns, rows = item
+        if self.result is not None and self.result.path != self._pending_path:
+            self._clear_report()  # another file: nothing of the previous one stays on screen
+            self.result = None
         self.table_model.set_rows(columns, rows)
         fit_columns(self.table)
 
@@ -232,18 +281,55 @@ class DataPanel(QWidget):
         fit_columns(self.table, result.columns.index(text_col) if text_col in result.columns else None)
         self._fill_choices(result)
         self._fill_report(result)
+        self._fill_source(result)
         if result.rows:
             self.show_row(1)
         self.data_ready.emit(result)
 
     def _on_failed(self, handle, message: str, details: str) -> None:
+        """The file cannot be read at all: clear everything of the previous file, so that
+        nothing on screen (table, chart, problems, tokens, header, Train) belongs to it."""
         if handle is not self._handle:
             return
         self._handle = None
         self.result = None
-        self.file_label.setText(html.escape(self._pending_path))
+        self._clear_report()
+        self.label_button.setEnabled(False)  # no file open
+        self.table_model.set_rows([], [])
+        for combo in (self.text_combo, self.label_combo):
+            combo.clear()
+        self.file_label.setText(tr("<b>{name}</b> — could not be opened").format(
+            name=html.escape(Path(self._pending_path).name)))  # fmt: skip
+        self.file_label.setToolTip(self._pending_path)
+        item = QListWidgetItem(icon(self, "critical"), message)
+        item.setData(SEVERITY_ROLE, "fatal")
+        item.setToolTip(message)
+        self.problems.addItem(item)
         self._set_banner("fatal", message)
         self.load_failed.emit(message, details)
+
+    def _clear_report(self) -> None:
+        """Empty the chart, the problem list, the summary and the token view."""
+        self.chart.set_values([], [])
+        self.problems.clear()
+        self._problem_cursor = {}
+        self.summary.setText("")
+        self._tokenizer = None
+        self.tokens_view.setHtml("")
+        self.vocab_label.setText("")
+        for widget in (self.sheet_caption, self.sheet_combo, self.encoding_caption, self.encoding_combo):
+            widget.setVisible(False)
+
+    def _source_changed(self, key: str, value) -> None:
+        """The user chose another sheet or encoding: read the file again at once."""
+        if self.result is None or not value or self._source.get(key) == value:
+            return
+        if key == "sheet" and value == self.result.fmt.sheet:
+            return
+        if key == "encoding" and value == self.result.fmt.encoding:
+            return
+        self.load_file(self.result.path, self.task, encoding=value if key == "encoding" else None,
+                       sheet=value if key == "sheet" else None)  # fmt: skip
 
     def _choices_changed(self) -> None:
         if self.result is None:
@@ -254,6 +340,31 @@ class DataPanel(QWidget):
         if self.result.fmt.kind == "text":
             text = label = None
         self.load_file(self.result.path, task, text, label or None)
+
+    def _fill_source(self, result: jobs.DataResult) -> None:
+        """The sheet list (a workbook with several sheets) or the encoding list (text files)."""
+        fmt = result.fmt
+        sheets = fmt.kind == "sheet" and len(fmt.sheets) > 1
+        self.sheet_combo.blockSignals(True)
+        self.sheet_combo.clear()
+        if fmt.kind == "sheet":
+            self.sheet_combo.addItems(list(fmt.sheets))
+            self.sheet_combo.setCurrentText(fmt.sheet or "")
+        self.sheet_combo.blockSignals(False)
+        self.encoding_combo.blockSignals(True)
+        self.encoding_combo.clear()
+        if fmt.kind != "sheet":
+            choices = list(ENCODING_CHOICES)
+            if fmt.encoding not in {codec for codec, _ in choices}:
+                choices.insert(0, (fmt.encoding, describe_encoding(fmt.encoding)))
+            for codec, words in choices:
+                self.encoding_combo.addItem(tr(words), codec)
+            self.encoding_combo.setCurrentIndex(self.encoding_combo.findData(fmt.encoding))
+        self.encoding_combo.blockSignals(False)
+        for widget in (self.sheet_caption, self.sheet_combo):
+            widget.setVisible(sheets)
+        for widget in (self.encoding_caption, self.encoding_combo):
+            widget.setVisible(fmt.kind != "sheet")
 
     # -- showing --------------------------------------------------------------------------
     def _select_task(self, task: str) -> None:
@@ -289,8 +400,11 @@ class DataPanel(QWidget):
         report = result.report
         name = Path(result.path).name
         self.file_label.setText(f"<b>{html.escape(name)}</b> — {html.escape(result.fmt.describe())}")
+        self.file_label.setToolTip(result.path)
         self.problems.clear()
         self._problem_cursor = {}
+        self.chart.set_values([], [])  # filled below when there are labels
+        self.chart_box.setVisible(result.task == "classify" and bool(report and report.class_counts))
         if report is None:
             return
         dropped = sum(report.dropped.values())

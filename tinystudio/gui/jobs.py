@@ -43,13 +43,18 @@ class DataResult:
     extra: dict = field(default_factory=dict)
 
 
-def inspect_file(task, path: str, task_kind: str, text_col, label_col, seed: int = 0) -> DataResult:
-    """Preview, check and load a data file; report the preview first so the table fills fast."""
-    fmt, columns, head = preview(path)
+def inspect_file(task, path: str, task_kind: str, text_col, label_col, seed: int = 0,
+                 encoding: str | None = None, sheet: str | None = None) -> DataResult:  # fmt: skip
+    """Preview, check and load a data file; report the preview first so the table fills fast.
+
+    ``encoding`` and ``sheet`` are the user's choices in the Data tab (None: detect / the
+    first sheet with data)."""
+    fmt, columns, head = preview(path, encoding=encoding, sheet=sheet)
     task.report(("preview", fmt, columns, [tuple(r) for r in head]))
     report, dataset, error = None, None, ""
     try:
-        dataset = load_dataset(path, task=task_kind, text_col=text_col, label_col=label_col, seed=seed)
+        dataset = load_dataset(path, task=task_kind, text_col=text_col, label_col=label_col, seed=seed,
+                               encoding=encoding, sheet=sheet)
         report = dataset.report
     except DataError as exc:
         if exc.report is None:
@@ -126,11 +131,13 @@ def train_model(task, path: str, settings: dict, text_col, label_col, out_dir: s
     from tinystudio.core.training.config import TrainConfig
 
     config = TrainConfig.from_dict(settings)
+    fmt = dataset.report.format if dataset is not None else None
+    source = {"sheet": fmt.sheet, "encoding": fmt.encoding or None} if fmt is not None else {}
     if dataset is not None and (dataset.seed != config.seed or dataset.task != config.task):
-        dataset = None  # another split or task: let the pipeline load the file again
+        dataset = None  # another split or task: the pipeline loads the same sheet/encoding again
     outcome = train_on_file(
         path, config, text_col=text_col, label_col=label_col, out_dir=out_dir,
-        on_event=task.report, control=task.control, dataset=dataset, resume=resume,
+        on_event=task.report, control=task.control, dataset=dataset, resume=resume, **source,
     )
     model = outcome.result.model
     return {

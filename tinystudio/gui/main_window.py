@@ -177,9 +177,8 @@ class MainWindow(QMainWindow):
         self.actions: dict[str, QAction] = build_menus(self)
         self.data_panel.open_requested.connect(self.actions["open"].trigger)
         self.data_panel.data_ready.connect(self._on_data_ready)
-        self.data_panel.load_failed.connect(lambda m, d: self.show_error(tr("The file cannot be opened"), m, d))
-        self.data_panel.load_failed.connect(lambda _m, _d: self._update_steps())
-        self.data_panel.loading.connect(lambda _p: self._update_steps())
+        self.data_panel.load_failed.connect(self._on_data_failed)
+        self.data_panel.loading.connect(self._on_data_loading)
         self.train_panel.training_finished.connect(self._on_trained)
         self.train_panel.training_failed.connect(lambda m, d: self.show_error(tr("Training failed"), m, d))
         self.train_panel.running_changed.connect(lambda _r: self._update_steps())
@@ -212,9 +211,8 @@ class MainWindow(QMainWindow):
             if not self.confirm(tr("Training is running"), tr("Stop training and open another file? The best model so far is kept.")):
                 return False
             self.train_panel.stop()
-        self._add_recent(str(path))
         self.settings.setValue("last_dir", str(Path(path).parent))
-        self.data_panel.load_file(path, task, text_col, label_col)
+        self.data_panel.load_file(path, task, text_col, label_col)  # Open recent: once it opened
         self.show_tab(DATA)
         return True
 
@@ -332,11 +330,25 @@ class MainWindow(QMainWindow):
 
     # -- reacting -------------------------------------------------------------------------
     def _on_data_ready(self, result) -> None:
+        self._add_recent(result.path)
         self.train_panel.set_data(result)
         self.model_session.refresh()
         if self._evaluate_when_data:
             self._evaluate_with_data()
         self._update_steps()
+
+    def _on_data_loading(self, _path: str) -> None:
+        """While a file is read, Train waits for it (it must not start on the previous file)."""
+        if not self.training:
+            self.train_panel.set_data(None)
+        self._update_steps()
+
+    def _on_data_failed(self, message: str, details: str) -> None:
+        """A file that cannot be opened: the Data tab has cleared the previous file; the Train
+        tab forgets it too (it must not train on the old file), and it is not a recent file."""
+        self.train_panel.set_data(None)
+        self._update_steps()
+        self.show_error(tr("The file cannot be opened"), message, details)
 
     def _on_trained(self, res: dict) -> None:
         model = res["model"]

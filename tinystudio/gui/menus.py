@@ -21,7 +21,7 @@ from tinystudio import __version__, i18n
 from tinystudio.i18n import tr
 
 from . import help_texts
-from .data_panel import FILE_FILTER
+from .data_panel import file_filter
 from .icons import icon
 
 
@@ -44,7 +44,7 @@ def build_menus(win) -> dict[str, QAction]:
         return str(win.settings.value("last_dir") or Path.home())
 
     def ask_open_data():
-        path, _ = QFileDialog.getOpenFileName(win, tr("Open a data file"), last_dir(), tr(FILE_FILTER))
+        path, _ = QFileDialog.getOpenFileName(win, tr("Open a data file"), last_dir(), file_filter())
         if path:
             win.open_data(path)
 

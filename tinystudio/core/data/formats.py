@@ -89,7 +89,7 @@ class FileFormat:
 
     kind: str  # "csv", "text" (one example per line, to generate) or "sheet" (a workbook)
     encoding: str  # Python codec actually used: "utf-8", "utf-8-sig", "cp1252", ...; "" for a sheet
-    delimiter: str | None  # ",", ";", "\t", "|"; None for text and sheets
+    delimiter: str | None  # ",", ";", "\t", "|"; None for text, sheets and a single column
     quotechar: str | None  # usually '"'; None for text and sheets
     has_header: bool  # first row holds column names
     sheet: str | None = None  # the sheet read, for a workbook
@@ -113,6 +113,9 @@ class FileFormat:
         enc = describe_encoding(self.encoding)
         if self.kind == "text":
             return tr("{encoding} plain text, one example per line").format(encoding=enc)
+        if self.delimiter is None:
+            return tr("{encoding} text, a single column (no commas, semicolons or tabs found), "
+                      "{header}").format(encoding=enc, header=tr(head))
         sep = _DELIMITER_WORDS.get(self.delimiter or ",")
         sep = tr(sep) if sep else repr(self.delimiter)
         return tr("{encoding} text, values separated by {separator}, {header}").format(
@@ -191,7 +194,9 @@ def sniff_format(
         suffix == ".txt" or (task == "generate" and not _single_column_header(rows))
     ):
         return as_text
-    return FileFormat("csv", sample.encoding, delimiter or ",", quotechar, looks_like_header(rows))
+    # One column (no separator anywhere): read with "," but never described as "separated by".
+    separator = (delimiter or ",") if width >= 2 else None
+    return FileFormat("csv", sample.encoding, separator, quotechar, looks_like_header(rows))
 
 
 def _sniff_sheet(path: str | os.PathLike[str], sheet: str | int | None) -> FileFormat:
