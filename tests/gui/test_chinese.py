@@ -121,10 +121,10 @@ def _untranslated(texts, data_words: set[str]) -> list[tuple[str, str]]:
         # Data (column and label names, file names) stays as it is; what is left must not be
         # English: no English word in a text without Chinese, and no English phrase (4 words
         # in a row) inside a Chinese one, e.g. an untranslated reason after a translated "因为".
+        plain = re.sub(r"[\w\-/]+\.(csv|txt|tsv|xlsx|json|md)\b", " ", plain)  # file names
+        plain = re.sub(r"(/[\w.\-]+)+", " ", plain)  # paths
         for word in sorted(keep, key=len, reverse=True):
             plain = re.sub(rf"(?<![A-Za-z]){re.escape(word)}(?![A-Za-z])", " ", plain, flags=re.I)
-        plain = re.sub(r"[\w\-/]+\.(csv|txt|tsv|xlsx|json|md)\b", " ", plain)
-        plain = re.sub(r"(/[\w.\-]+)+", " ", plain)  # paths
         english = re.search(r"[A-Za-z]{2,}", plain)
         phrase = re.search(r"[A-Za-z][A-Za-z']*(\W+[A-Za-z][A-Za-z']*){3,}", plain)
         if (english and not CJK.search(plain)) or phrase:
@@ -247,3 +247,17 @@ def test_dialogs_are_chinese_too(chinese, window, qtbot):
     assert len(lines) > 20
     assert all(CJK.search(line) for line in lines), [line for line in lines if not CJK.search(line)]
     glossary.close()
+
+
+def test_a_model_that_writes_in_chinese(chinese, window, qtbot, load_data, train_short, small_corpus):
+    """The generate side: its data report, training notices, scores and the writer's controls."""
+    result = load_data(window, small_corpus, "generate")
+    train_short(window, seconds=3)
+    for text in (window.train_panel.status.text(), window.evaluate_panel.headline.text(),
+                 window.data_panel.file_label.text()):
+        assert CJK.search(text), text
+    for i in range(window.tabs.count()):
+        window.tabs.setCurrentIndex(i)
+        qtbot.wait(10)
+    bad = _untranslated(_texts(window), _data_words(result))
+    assert not bad, "\n".join(f"  {where}: {text[:100]!r}" for where, text in bad[:40])
