@@ -50,7 +50,9 @@ def test_train_by_default_lets_auto_choose_and_says_what_it_tried(small_classify
     for c in summary["candidates"]:
         assert set(c) == {"name", "validation_score", "seconds"}
     scored = [c for c in summary["candidates"] if c["validation_score"] is not None]
-    assert max(scored, key=lambda c: c["validation_score"])["name"] == summary["chosen"]
+    chosen = next(c for c in scored if c["name"] == summary["chosen"])
+    best = max(c["validation_score"] for c in scored)
+    assert chosen["validation_score"] >= best - 0.1  # the best, or within chance of it (one SE)
     assert summary["budget"]["ended"] in ("time_up", "no_improvement")
     assert summary["budget"]["used"] <= 8 * 1.1 + 2
     assert summary["reason"] and "accuracy" in summary  # the rest of the contract stays

@@ -133,3 +133,14 @@ def test_ngram_features_are_the_same_however_the_batch_is_padded(letters_data):
     mask = padded != tok.pad_id
     with torch.no_grad():
         assert torch.allclose(module(ids), module(padded, mask), atol=1e-6)
+
+
+def test_a_near_tie_on_a_small_validation_split_keeps_the_candidate_tried_first(letters_data):
+    """Two identical candidates score the same: the first stays the leader and the reason says so."""
+    cands = [
+        Candidate("a", "First letters model", "linear", {"ngrams": "w2+c1-4"}),
+        Candidate("b", "Second letters model", "linear", {"ngrams": "w2+c1-4"}),
+    ]
+    result = auto_train(TrainConfig(task="classify", max_time=20), letters_data, candidates=cands)
+    assert result.auto["chosen"] == "a"
+    assert "First letters model" in result.auto["reason"]

@@ -13,6 +13,7 @@ which. A candidate that is still running when its share ends is stopped there.
 
 from __future__ import annotations
 
+import math
 import os
 import time
 from collections.abc import Callable
@@ -118,6 +119,7 @@ def auto_train(
     key = "val_macro_f1" if imbalanced else "val_accuracy"
     cands = candidates if candidates is not None else plan(data, budget)
     base = replace(config, auto=False, metric=metric, class_weight=imbalanced or config.class_weight)
+    n_val = len(data.splits.val) or len(data.splits.train)
     board: list[dict] = []
     overheads: list[float] = []  # seconds each candidate spent outside its training clock
     best: tuple[float, int, TrainResult] | None = None
@@ -157,7 +159,10 @@ def auto_train(
         if cand.fit == "loop":
             overheads.append(max(took - result.seconds, 0.0))
         score = float(result.val_metrics.get(key, 0.0))
-        is_best = best is None or score > best[0]
+        # A later candidate takes the lead only when it is better by more than the noise of
+        # the validation score (one standard error): on a small validation split the
+        # candidates tried first, the more reliable kinds, are kept on a near tie.
+        is_best = best is None or score > best[0] + _standard_error(best[0], n_val)
         if is_best:
             best = (score, index, result)
         board.append({"name": cand.name, "label": tr(cand.label), "score": round(score, 6), "seconds": round(took, 3)})
@@ -190,6 +195,12 @@ def auto_train(
     return result
 
 
+def _standard_error(score: float, n: int) -> float:
+    """The standard error of a proportion ``score`` measured on ``n`` examples."""
+    p = min(max(score, 0.0), 1.0)
+    return math.sqrt(p * (1 - p) / max(n, 1))
+
+
 def _warm_up() -> None:
     """Pay torch's one-off cost of making the first optimizer (it loads compiler modules:
     1-7 s on a busy 2-core machine) before the clock starts, as the training loop does."""
@@ -207,6 +218,10 @@ def _reason(chosen: Candidate, score: float, metric: str, board: list[dict]) -> 
                   "({what} {score:.1%} on the validation examples).").format(label=label, what=what, score=score)
     runner = max(others, key=lambda b: b["score"])
     gap = (score - runner["score"]) * 100
+    if gap < -0.05:
+        return tr("{label} was kept ({what} {score:.1%} on the validation examples): {runner} scored "
+                  "{other:.1%}, but on so few validation examples that difference is within chance.").format(
+                      label=label, what=what, score=score, runner=runner["label"], other=runner["score"])
     if gap <= 0.05:
         return tr("{label} tied with {runner} on the validation examples ({what} {score:.1%}) "
                   "and was trained first.").format(label=label, runner=runner["label"], what=what, score=score)
