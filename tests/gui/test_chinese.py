@@ -16,7 +16,7 @@ CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 KEEP = {
     "tinystudio", "onnx", "runtime", "int8", "fp16", "bf16", "fasttext", "transformer", "lstm",
     "top-k", "f1", "p50", "p95", "tiny", "small", "base", "csv", "mb", "ms", "ctrl", "shift",
-    "alt", "enter", "return", "utf-8", "safetensors", "α", "t", "k", "m", "s", "tsv", "txt",
+    "alt", "enter", "return", "utf-8", "utf-16", "utf-32", "safetensors", "α", "t", "k", "m", "s", "tsv", "txt",
     "macro-f1", "qnnpack", "cpu", "cuda", "usage.md", "wordnet", "english",
 }
 
