@@ -55,14 +55,16 @@ def test_smart_picks_the_least_sure_rows_and_spreads_them_out():
     texts = ["red apple pie", "red apple pie!", "blue sky ocean", "green grass", "plain text here"]
     feats = Featurizer().transform(texts)
     proba = np.array([[0.5, 0.5], [0.51, 0.49], [0.55, 0.45], [0.99, 0.01], [0.95, 0.05]])
-    picks = choose_rows(range(5), 2, proba=proba, features=feats, counts={0: 5, 1: 5}, n_labels=2)
-    rows = [p.row for p in picks]
-    assert rows[0] in (0, 1)
-    assert rows[1] == 2, "the near-copy of the first pick must lose to a different unsure row"
-    assert "torn" in picks[0].reason and "unlike" in picks[1].reason
-    # Without diversity (no features) the two near-copies come first.
-    plain = choose_rows(range(5), 2, proba=proba, counts={0: 5, 1: 5}, n_labels=2)
-    assert sorted(p.row for p in plain) == [0, 1]
+    both_copies = 0
+    for seed in range(20):
+        picks = choose_rows(range(5), 2, proba=proba, features=feats, counts={0: 5, 1: 5},
+                            n_labels=2, seed=seed)  # fmt: skip
+        rows = [p.row for p in picks]
+        assert rows[0] == 0, "the most doubtful row comes first"
+        both_copies += rows[1] == 1
+        assert "torn" in picks[0].reason and "unlike" in picks[1].reason
+    # The near-copy of the first pick is worth (almost) nothing once the first is asked.
+    assert both_copies <= 1, both_copies
     # During the warm-up, picks are random and say so; the guess is kept for after the answer.
     warm = choose_rows(range(5), 3, proba=proba, counts={0: 1, 1: 1}, n_labels=2, seed=1)
     assert all("random" in p.reason for p in warm) and warm[0].guess is not None

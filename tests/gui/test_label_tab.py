@@ -94,8 +94,9 @@ def test_label_by_keyboard_undo_new_label_retrain_and_resume(qtbot, open_window,
 
     # Autosaved beside the original, which is untouched; reopening resumes.
     out = labels_path_for(path)
-    saved = list(csv.reader(out.open(encoding="utf-8")))
-    assert len(saved) - 1 == 40 + 1 + len(answered)
+    expected = 40 + 1 + len(answered)  # the file's labels, 'mineral', the answers
+    saved = lambda: list(csv.reader(out.open(encoding="utf-8")))  # noqa: E731
+    qtbot.waitUntil(lambda: len(saved()) - 1 == expected, timeout=10_000)  # saved in the background
     assert path.read_bytes() == original
     window.close()
     qtbot.waitUntil(lambda: not window.isVisible(), timeout=WAIT_MS)

@@ -15,7 +15,7 @@ from .worker import prepare_torch
 
 def open_for_labelling(task, path: str, text_col=None, label_col=None) -> dict:
     """The session (labels file taken up if there is one) and the rows' features."""
-    session = LabelSession.open(path, text_col, label_col, should_stop=task.should_stop)
+    session = LabelSession.open(path, text_col, label_col, should_stop=task.should_stop, background=True)
     learner = Learner(session.source.texts, session.labelled(), should_stop=task.should_stop)
     return {"session": session, "learner": learner}
 

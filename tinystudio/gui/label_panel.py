@@ -229,6 +229,8 @@ class LabelPanel(QWidget):
         self.failed.emit(message, details)
 
     def shutdown(self) -> None:
+        if self.session is not None:
+            self.session.flush()  # the last answer reaches the disk before the window closes
         for h in (self._open_job, self._advice_job):
             if h is not None:
                 h.stop()
@@ -318,7 +320,7 @@ class LabelPanel(QWidget):
             self._show(self.queue.pop(0))
         elif self._advice_job is not None:
             self._show_nothing(tr("Choosing the next rows…"))
-        elif self.session is not None and not self.session.unlabelled():
+        elif self.session is not None and not self.session.n_unlabelled():
             self._show_nothing(tr("Every row has a label. Train with these labels, or check them for mistakes."))
         else:
             self._show_nothing(tr("Choosing the next rows…"))
@@ -346,8 +348,10 @@ class LabelPanel(QWidget):
         s = self.session
         if s is None:
             return
+        if s.save_error is not None:
+            self.failed.emit(s.save_error.message, s.save_error.details)
         counts = s.counts()
-        left = len(s.unlabelled())
+        left = s.n_unlabelled()
         text = tr("{n} rows labelled ({mine} by you here) · {left} without a label · saved to {out}").format(
             n=sum(counts.values()), mine=s.n_answered, left=left, out=s.labels_path.name)  # fmt: skip
         self.progress_label.setText(text)
@@ -441,6 +445,7 @@ class LabelPanel(QWidget):
         if s is None:
             return
         s.save()
+        s.flush()  # the labels file must be complete before the Data tab reads it
         label_col = s.source.label_column or "label"
         text_col = s.source.text_column if s.source.text_column != label_col else "text"
         self.train_requested.emit(str(s.labels_path), text_col, label_col)

@@ -589,6 +589,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         last_session.remember(self)
+        self.label_panel.shutdown()  # the last answer reaches the labels file
         self.settings.setValue("settings_version", SETTINGS_VERSION)
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("train/time_limit", self.train_panel.time_limit.value())

@@ -52,7 +52,7 @@ class QuickModel:
         known = self.features[pos] == rows.indices
         r = rows.row_ids()[known]
         contrib = self.weights[pos[known]] * rows.values[known, None]  # (nnz_known, C)
-        np.add.at(out, r, contrib) if len(r) < 50_000 else _add_rows(out, r, contrib)
+        _add_rows(out, r, contrib)
         return out
 
     def predict_proba(self, rows: Rows, n_labels: int) -> np.ndarray:

@@ -22,17 +22,15 @@ from dataclasses import dataclass
 import numpy as np
 
 from ...i18n import tr
-from .features import Rows, cosine_matrix
+from .features import Rows
 
 MODES = ("smart", "order", "random")
 #: Examples of each label wanted before the model's doubts are trusted.
 WARMUP_PER_LABEL = 3
 #: ... but after this many labels per known label, the rare ones are not waited for any more.
 WARMUP_LIMIT_PER_LABEL = 10
-#: The most uncertain rows considered for a batch: this many times the batch size.
+#: The most doubtful rows considered for a batch: this many times the batch size.
 POOL_FACTOR = 10
-#: How much a pick's resemblance to the batch so far costs it (margin units).
-DIVERSITY_WEIGHT = 0.5
 
 
 @dataclass(frozen=True)
@@ -111,35 +109,80 @@ def choose_rows(
         why = tr("Picked at random: the model needs a few examples of every label before its "
                  "doubts mean much.")  # fmt: skip
         return [pick(i, why) for i in rng.choice(len(cand), n, replace=False)]
-    return [pick(i, why) for i, why in _uncertain_and_diverse(margins(proba), features, n, rng)]
+    return [pick(i, why) for i, why in _uncertain_and_diverse(proba, features, n, rng)]
 
 
 def _uncertain_and_diverse(
-    margin: np.ndarray, features: Rows | None, n: int, rng: np.random.Generator
+    proba: np.ndarray, features: Rows | None, n: int, rng: np.random.Generator
 ) -> list[tuple[int, str]]:
-    # Ties (common at the start) are broken at random, not by file position.
-    jitter = rng.random(len(margin)) * 1e-6
-    pool = np.argsort(margin + jitter)[: max(n * POOL_FACTOR, n)]
-    sims = cosine_matrix(features.take(pool)) if features is not None else None
+    """BADGE-style picks (Ash et al., ICLR 2020) for the linear model: k-means++ seeding on the
+    gradient each row would give if its guess were right, ``g = (p - onehot(guess)) x``.
+
+    The length of ``g`` is the model's doubt (0 when sure); the distance between two rows'
+    ``g`` is small when they are alike *and* doubted the same way. Sampling the next pick in
+    proportion to its squared distance to the picks so far gives doubtful rows that are not
+    near-copies, and keeps some randomness, which guards against asking only odd outliers.
+    """
+    # Only the most doubtful rows take part: with thousands of sure rows each a little way
+    # from every pick, sampling among all of them would be close to random.
+    pool = np.argsort(-doubt(proba) - rng.random(len(proba)) * 1e-9)[: max(n * POOL_FACTOR, n)]
+    proba = proba[pool]
+    features = features.take(pool) if features is not None else None
+    return [(int(pool[k]), why) for k, why in _badge(proba, features, n, rng)]
+
+
+def doubt(proba: np.ndarray) -> np.ndarray:
+    """|p - onehot(guess)|^2: 0 when the model is sure, up to 2 when it is lost."""
+    pdiff = proba.astype(np.float64).copy()
+    pdiff[np.arange(len(proba)), proba.argmax(axis=1)] -= 1.0
+    return (pdiff * pdiff).sum(axis=1)
+
+
+def _badge(proba: np.ndarray, features: Rows | None, n: int, rng: np.random.Generator) -> list[tuple[int, str]]:
+    m = len(proba)
+    guess = proba.argmax(axis=1)
+    pdiff = proba.astype(np.float64).copy()
+    pdiff[np.arange(m), guess] -= 1.0
+    norms = (pdiff * pdiff).sum(axis=1)  # |g|^2 (the rows x have length 1)
+    margin = margins(proba)
+    closest = norms.copy()  # squared distance to the nearest pick (none yet: to 0)
     chosen: list[int] = []
-    closest = np.zeros(len(pool))  # each pool row's highest similarity to a chosen one
+    row_ids = features.row_ids() if features is not None else None
+    dense = None
     out = []
     for _ in range(n):
-        score = margin[pool] + DIVERSITY_WEIGHT * closest
-        if chosen:
-            score[chosen] = np.inf
-        k = int(np.argmin(score))
+        if not chosen:
+            k = int(np.argmax(norms + rng.random(m) * 1e-9))
+        else:
+            weights = closest.copy()
+            weights[chosen] = 0.0
+            total = weights.sum()
+            if total <= 0:
+                rest = np.setdiff1d(np.arange(m), chosen)
+                k = int(rng.choice(rest))
+            else:
+                k = int(rng.choice(m, p=weights / total))
         chosen.append(k)
-        if sims is not None:
-            closest = np.maximum(closest, sims[k])
-        m = margin[pool[k]]
-        if m < 0.1:
+        if features is not None:
+            # <x_i, x_k> for every candidate: a sparse product through a dense copy of x_k.
+            start, end = features.indptr[k], features.indptr[k + 1]
+            if dense is None:
+                dense = np.zeros(int(features.indices.max()) + 1 if len(features.indices) else 1)
+            dense[features.indices[start:end]] = features.values[start:end]
+            sims = np.bincount(row_ids, weights=features.values * dense[features.indices], minlength=m)
+            dense[features.indices[start:end]] = 0.0
+        else:
+            sims = (np.arange(m) == k).astype(float)
+        dist = norms + norms[k] - 2.0 * (pdiff * pdiff[k]).sum(axis=1) * sims  # no BLAS threads
+        closest = np.minimum(closest, np.maximum(dist, 0.0))
+        mk = margin[k]
+        if mk < 0.1:
             why = tr("The model is torn between two labels for texts like this one.")
-        elif m < 0.4:
+        elif mk < 0.4:
             why = tr("The model is unsure about texts like this one.")
         else:
             why = tr("The model is fairly sure about the rest; this is among its least sure rows.")
-        if len(chosen) > 1 and sims is not None:
+        if len(chosen) > 1 and features is not None:
             why += tr(" It is also unlike the other rows picked just now.")
-        out.append((int(pool[k]), why))
+        out.append((k, why))
     return out

@@ -9,11 +9,13 @@ may run on another thread while the user goes on answering.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..errors import TinyStudioError
 from .estimate import Estimate, estimate_accuracy
 from .features import Featurizer, Rows
 from .model import cross_val_proba, fit
@@ -29,11 +31,17 @@ MAX_POOL = 50_000
 class LabelSession:
     """The labels of one file: the file's own, plus the user's answers, saved as they come."""
 
-    def __init__(self, source: Source, *, autosave: bool = True, resume: bool = True) -> None:
+    def __init__(self, source: Source, *, autosave: bool = True, resume: bool = True,
+                 background: bool = False) -> None:  # fmt: skip
         """``resume``: take up the labels file beside the source if there is one;
-        ``autosave``: write it after every change (False: the file alone, nothing written)."""
+        ``autosave``: write it after every change (False: the file alone, nothing written);
+        ``background``: write on a helper thread (the app: a disk's fsync took 37 ms, too
+        long for a key press), see :meth:`flush`."""
         self.source = source
         self.autosave = autosave
+        self._saver = _Saver() if background else None
+        self._given = {i: g for i, g in enumerate(source.given) if g is not None}
+        self._open_rows = sum(1 for t, g in zip(source.texts, source.given) if t and g is None)
         saved = load_labels(source) if resume else SavedState()
         self.answers: dict[int, str] = dict(saved.labels)  # the labels file wins over the source
         self.skipped: set[int] = set(saved.skipped)
@@ -44,8 +52,10 @@ class LabelSession:
         self.resumed = bool(saved.labels or saved.skipped)
 
     @classmethod
-    def open(cls, path, text_col=None, label_col=None, should_stop=None, autosave: bool = True) -> LabelSession:
-        return cls(read_source(path, text_col, label_col, should_stop), autosave=autosave)
+    def open(cls, path, text_col=None, label_col=None, should_stop=None, autosave: bool = True,
+             background: bool = False) -> LabelSession:  # fmt: skip
+        return cls(read_source(path, text_col, label_col, should_stop), autosave=autosave,
+                   background=background)  # fmt: skip
 
     # -- what is known --------------------------------------------------------------------
     def label_of(self, row: int) -> str | None:
@@ -53,9 +63,16 @@ class LabelSession:
 
     def labelled(self) -> dict[int, str]:
         """Every labelled row (the file's labels, with answers and corrections on top)."""
-        out = {i: g for i, g in enumerate(self.source.given) if g is not None}
+        out = dict(self._given)
         out.update(self.answers)
         return out
+
+    def n_unlabelled(self) -> int:
+        """How many rows :meth:`unlabelled` would list (without listing them)."""
+        texts, given = self.source.texts, self.source.given
+        done = {r for r in self.answers if texts[r] and given[r] is None}
+        done |= {r for r in self.skipped if texts[r] and given[r] is None}
+        return self._open_rows - len(done)
 
     def unlabelled(self) -> list[int]:
         """Rows with a text and no label, not skipped: what may be asked next."""
@@ -112,8 +129,22 @@ class LabelSession:
         return row
 
     def save(self) -> None:
-        if self.autosave:
-            save_labels(self.source, self.labelled(), self.label_names, self.skipped)
+        if not self.autosave:
+            return
+        labelled, names, skipped = self.labelled(), list(self.label_names), set(self.skipped)
+        if self._saver is None:
+            save_labels(self.source, labelled, names, skipped)
+        else:
+            self._saver.submit(lambda: save_labels(self.source, labelled, names, skipped))
+
+    def flush(self, timeout: float = 30.0) -> bool:
+        """Wait until the last change is on disk (background saving); False on time-out."""
+        return self._saver.flush(timeout) if self._saver is not None else True
+
+    @property
+    def save_error(self) -> TinyStudioError | None:
+        """The last background save's error (None once a save worked again)."""
+        return self._saver.error if self._saver is not None else None
 
     @property
     def labels_path(self):
@@ -127,6 +158,43 @@ class LabelSession:
         ids = {n: k for k, n in enumerate(names)}
         labelled = {r: ids[lab] for r, lab in self.labelled().items() if lab in ids}
         return Snapshot(labelled, names, self.unlabelled())
+
+
+class _Saver:
+    """Writes the newest state on a short-lived daemon thread; older pending states are dropped."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._pending: Callable[[], None] | None = None
+        self._thread: threading.Thread | None = None
+        self._idle = threading.Event()
+        self._idle.set()
+        self.error: TinyStudioError | None = None
+
+    def submit(self, job: Callable[[], None]) -> None:
+        with self._lock:
+            self._pending = job
+            self._idle.clear()
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="tinystudio-labels-save", daemon=True)
+                self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            with self._lock:
+                job, self._pending = self._pending, None
+                if job is None:
+                    self._thread = None
+                    self._idle.set()
+                    return
+            try:
+                job()
+                self.error = None
+            except TinyStudioError as exc:  # e.g. disk full: the old file is intact
+                self.error = exc
+
+    def flush(self, timeout: float) -> bool:
+        return self._idle.wait(timeout)
 
 
 @dataclass
