@@ -83,7 +83,7 @@ def simulate(texts, labels, test_texts, test_labels, *, start: int, until: int, 
             picks = choose_rows(candidates, ask, mode="random", seed=seed * 7919 + n)
         else:
             snap = Snapshot(dict(labelled), names, candidates)
-            picks = learner.advise(snap, n=ask, mode="smart", seed=seed * 7919 + retrains, estimate=False).picks
+            picks = learner.advise(snap, n=ask, mode="smart", seed=seed * 7919 + retrains).picks
             retrains += 1
         for p in picks:
             labelled[p.row] = int(y[p.row])

@@ -59,7 +59,7 @@ def main() -> int:
         for i, r in enumerate(rows[1:]):
             w.writerow(r[:3] + [r[3] if i < args.labelled else ""])
 
-    app = make_app()
+    app = make_app()  # noqa: F841 - kept alive for the whole run
     win = MainWindow(settings=QSettings(str(tmp / "s.ini"), QSettings.Format.IniFormat), workspace=tmp / "ws")
     win.show()
     panel = win.label_panel

@@ -36,7 +36,7 @@ def cmd_label_next(args) -> int:
         raise DataError(tr("--n must be at least 1."), code="bad_n")
     snap = session.snapshot()
     learner = Learner(session.source.texts, snap.labels, seed=args.seed)
-    advice = learner.advise(snap, n=args.n, mode=args.mode, seed=args.seed, estimate=False)
+    advice = learner.advise(snap, n=args.n, mode=args.mode, seed=args.seed)
     rows = []
     for p in advice.picks:
         guess = advice.guesses.get(p.row)

@@ -65,6 +65,9 @@ def test_smart_picks_the_least_sure_rows_and_spreads_them_out():
         assert "torn" in picks[0].reason and "unlike" in picks[1].reason
     # The near-copy of the first pick is worth (almost) nothing once the first is asked.
     assert both_copies <= 1, both_copies
+    # A model that is wrong most of the time: its doubts are not trusted, the picks are random.
+    poor = choose_rows(range(5), 2, proba=proba, features=feats, counts={0: 5, 1: 5}, n_labels=2, accuracy=0.3)
+    assert all("random" in p.reason for p in poor)
     # During the warm-up, picks are random and say so; the guess is kept for after the answer.
     warm = choose_rows(range(5), 3, proba=proba, counts={0: 1, 1: 1}, n_labels=2, seed=1)
     assert all("random" in p.reason for p in warm) and warm[0].guess is not None

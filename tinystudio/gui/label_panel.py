@@ -108,6 +108,7 @@ class LabelPanel(QWidget):
         self.skip_button = self._button("labelSkip", tr("Skip (S)"), self.skip)
         self.undo_button = self._button("labelUndo", tr("Undo (Ctrl+Z)"), self.undo)
         self.keep_button = self._button("labelKeep", tr("Keep this label (K)"), self.keep)
+        self.keep_button.setVisible(False)  # review only
         self.new_label = QLineEdit()
         self.new_label.setObjectName("labelNewName")
         self.new_label.setAccessibleName(tr("New label name"))
@@ -196,6 +197,9 @@ class LabelPanel(QWidget):
         self.shutdown()
         self.session = self.learner = None
         self.side.reset()
+        self.feedback.setText("")
+        self.progress_label.setText("")
+        self.keep_button.setVisible(False)
         self.file_label.setText(tr("Reading {name}…").format(name=_esc(Path(path).name)))
         self._show_nothing(tr("Reading the file…"))
         h = worker.start("label-open", label_jobs.open_for_labelling, str(path), text_col, label_col)

@@ -244,9 +244,11 @@ class Learner:
         if len(counts) >= 2:
             model = fit(self.matrix(train_rows), y)
             proba = model.predict_proba(self.matrix(cand), k) if cand else np.zeros((0, k))
+        est = (estimate_accuracy(self.matrix(train_rows), y, k, seed=seed, should_stop=should_stop)
+               if estimate else Estimate(len(y), None, None, None, ""))  # fmt: skip
         cand_features = self.matrix(cand) if mode == "smart" and proba is not None else None
-        picks = choose_rows(cand, n, mode=mode, proba=proba, features=cand_features,
-                            counts=counts, n_labels=k, seed=seed + len(y))  # fmt: skip
+        picks = choose_rows(cand, n, mode=mode, proba=proba, features=cand_features, counts=counts,
+                            n_labels=k, seed=seed + len(y), accuracy=est.accuracy)  # fmt: skip
         guesses = {}
         if proba is not None and len(cand):
             index = {r: j for j, r in enumerate(cand)}
@@ -254,8 +256,6 @@ class Learner:
                 j = index[p.row]
                 g = int(proba[j].argmax())
                 guesses[p.row] = (g, float(proba[j, g]))
-        est = (estimate_accuracy(self.matrix(train_rows), y, k, seed=seed, should_stop=should_stop)
-               if estimate else Estimate(len(y), None, None, None, ""))  # fmt: skip
         return Advice(picks, est, len(y), list(snap.label_names), guesses)
 
 
