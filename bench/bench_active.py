@@ -67,7 +67,6 @@ def simulate(texts, labels, test_texts, test_labels, *, start: int, until: int, 
     rng = np.random.default_rng(seed)
     labelled = {int(i): int(y[i]) for i in rng.choice(len(texts), start, replace=False)}
     curve = []
-    retrains = 0
     while True:
         n = len(labelled)
         if (n - start) % step == 0 or n >= until:
@@ -79,12 +78,15 @@ def simulate(texts, labels, test_texts, test_labels, *, start: int, until: int, 
             return curve
         candidates = [i for i in range(len(texts)) if i not in labelled]
         ask = min(every, until - n, len(candidates))
+        # Common random numbers: both runs draw random rows from the same stream (the app
+        # seeds its random picks with seed + labels so far), so while the app's choice is
+        # random too (its warm-up) both runs label the same rows, and the curves differ
+        # only by what choosing by doubt changed, not by the luck of the draw.
         if strategy == "random":
             picks = choose_rows(candidates, ask, mode="random", seed=seed * 7919 + n)
         else:
             snap = Snapshot(dict(labelled), names, candidates)
-            picks = learner.advise(snap, n=ask, mode="smart", seed=seed * 7919 + retrains).picks
-            retrains += 1
+            picks = learner.advise(snap, n=ask, mode="smart", seed=seed * 7919).picks
         for p in picks:
             labelled[p.row] = int(y[p.row])
 
