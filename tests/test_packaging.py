@@ -195,3 +195,9 @@ def test_linux_installer_builds_installs_and_passes_its_selftest():
     assert report["version"] == tinystudio.__version__
     assert report["selftest"]["ok"] is True and report["selftest"]["frozen"] is True
     assert report["uninstalled_cleanly"] is True
+
+
+def test_deb_recommends_a_cjk_font_for_the_chinese_interface():
+    control = (PKG / "linux" / "control.in").read_text()
+    recommends = re.search(r"^Recommends: (.*)$", control, re.M).group(1)
+    assert "fonts-noto-cjk" in recommends
