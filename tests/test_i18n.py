@@ -168,3 +168,22 @@ def test_a_model_s_save_time_is_written_the_language_s_way(restore_language):
     assert _when(stamp) == shown.strftime("%Y-%m-%d %H:%M")
     i18n.set_language("zh_CN")
     assert _when(stamp) == shown.strftime("%Y年%m月%d日 %H:%M")
+
+
+def test_a_new_language_is_one_file(tmp_path, monkeypatch, restore_language):
+    """`catalogue new` starts the file; with one translation in it the language is offered and used."""
+    monkeypatch.setattr(i18n, "LOCALE_DIR", tmp_path)
+    monkeypatch.setattr(catalogue, "LOCALE_DIR", tmp_path)
+    assert catalogue.main(["new", "fr", "Français", "nplurals=2; plural=(n > 1);"]) == 0
+    po = tmp_path / "fr" / "LC_MESSAGES" / "tinystudio.po"
+    text = po.read_text(encoding="utf-8")
+    assert 'msgid "&File"' in text and "X-Language-Name: Français" in text
+    po.write_text(text.replace('msgid "&File"\nmsgstr ""', 'msgid "&File"\nmsgstr "&Fichier"'),
+                  encoding="utf-8")
+    assert i18n.available_languages() == ["en", "fr"]
+    assert i18n.language_name("fr") == "Français"
+    assert i18n.match_language("fr_FR.UTF-8") == "fr"
+    i18n.set_language("fr")
+    assert i18n.tr("&File") == "&Fichier"
+    assert i18n.tr("&Help") == "&Help"  # not translated yet: English, never empty
+    assert any("not translated" in p.what for p in catalogue.check("fr"))
