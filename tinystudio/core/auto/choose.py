@@ -105,7 +105,7 @@ def auto_train(
     budget = config.max_time or AUTO_BUDGET
     # The candidates share all but a reserve for the last one's final evaluation and clean-up.
     plan_budget = budget * (1 - RESERVE)
-    _warm_up()
+    warm_up()
     t0 = time.perf_counter()
     history: list[dict] = []
 
@@ -121,6 +121,7 @@ def auto_train(
     base = replace(config, auto=False, metric=metric, class_weight=imbalanced or config.class_weight)
     n_val = len(data.splits.val) or len(data.splits.train)
     board: list[dict] = []
+    linear_setup: list[float] = []  # seconds each linear fit spent reading n-grams
     overheads: list[float] = []  # seconds each candidate spent outside its training clock
     best: tuple[float, int, TrainResult] | None = None
     ended = "all_tried"
@@ -134,6 +135,11 @@ def auto_train(
             break
         shares = sum(c.share for c in cands[index:])
         seconds = left if index == len(cands) - 1 else left * cand.share / shares
+        if cand.fit == "linear" and linear_setup and linear_setup[-1] > seconds:
+            # Reading the n-grams alone took the last linear fit longer than this one may take.
+            board.append({"name": cand.name, "label": tr(cand.label), "score": None, "seconds": 0.0,
+                          "error": "skipped: not enough time"})
+            continue
         emit(CandidateStarted(index, len(cands), cand.name, tr(cand.label), round(seconds, 3)))
         # The loop's clock starts after its set-up (vocabulary, encoding): leave time for it.
         setup = (max(overheads) if overheads else 0.15 * seconds) if cand.fit == "loop" else 0.0
@@ -156,6 +162,8 @@ def auto_train(
                           "seconds": round(time.perf_counter() - started, 3), "error": str(exc)})
             continue
         took = time.perf_counter() - started
+        if cand.fit == "linear":
+            linear_setup.append(getattr(result, "setup_seconds", 0.0))
         if cand.fit == "loop":
             overheads.append(max(took - result.seconds, 0.0))
         score = float(result.val_metrics.get(key, 0.0))
@@ -201,7 +209,7 @@ def _standard_error(score: float, n: int) -> float:
     return math.sqrt(p * (1 - p) / max(n, 1))
 
 
-def _warm_up() -> None:
+def warm_up() -> None:
     """Pay torch's one-off cost of making the first optimizer (it loads compiler modules:
     1-7 s on a busy 2-core machine) before the clock starts, as the training loop does."""
     import torch

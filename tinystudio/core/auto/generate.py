@@ -6,7 +6,7 @@ The rule (fitted on the suite's tune corpora; see docs/user-guide.md, "How Auto 
    it stops early only when validation has not improved for half of the run.
 2. The size is chosen from the speed measured on this machine: a few timed steps of the Small
    model (``estimate_run``) give the characters it can read in the budget. If that is at least
-   ``TOKENS_PER_PARAM`` per parameter, Small it is (and Base is timed the same way);
+   ``TOKENS_PER_PARAM`` per parameter, Small it is (and from 5 minutes Base is timed the same way);
    otherwise Tiny. A model is never larger than its data: one with more parameters than the
    training text has characters steps down a size.
 3. Regularisation when the data is small enough to overfit: the run would read the training
@@ -25,12 +25,13 @@ from tinystudio.i18n import tr
 
 from ..tokenize import TextTokenizer
 from ..training.config import TrainConfig
-from ..training.estimate import estimate_run
 
 TOKENS_PER_PARAM = 2.0  # characters read in the budget per parameter, to take the larger size
 OVERFIT_PASSES = 8.0  # passes over the training text above which dropout is used
 CONTEXT = {"tiny": 64, "small": 128, "base": 128}
-MIN_BUDGET_TO_MEASURE = 20.0  # seconds: below this, Tiny without measuring (timing costs ~2 s)
+PROBE_CHARS = 200_000  # of the training text, encoded to time the steps
+MIN_BUDGET_TO_MEASURE = 20.0
+BASE_MIN_BUDGET = 300.0  # seconds: Base is timed (a few of its slow steps) only from this budget  # seconds: below this, Tiny without measuring (timing costs ~2 s)
 
 
 def wants_auto_generate(config: TrainConfig) -> bool:
@@ -55,12 +56,13 @@ def plan_generate(config: TrainConfig, data) -> tuple[TrainConfig, TextTokenizer
                    epochs=config.epochs or 1_000_000,
                    patience=(TrainConfig.evals_per_run // 2) if config.patience else 0)
 
+    probe_data = _slice(data, PROBE_CHARS)  # timing steps needs only a little of the text
+
     def reads(preset: str) -> tuple[float, int]:
         """(characters the run can read in the budget, parameters) for one size, measured."""
-        cfg = replace(base, preset=preset, max_len=CONTEXT[preset], max_time=None, epochs=1)
-        est = estimate_run(cfg, data, probe_steps=3, tokenizer=tokenizer)
-        batch = cfg.resolved().batch_size
-        return budget / max(est.step_seconds, 1e-9) * batch * CONTEXT[preset], est.params
+        cfg = replace(base, preset=preset, max_len=CONTEXT[preset], max_time=None, epochs=1).resolved()
+        step_seconds, params = _time_steps(cfg, probe_data, tokenizer)
+        return budget / max(step_seconds, 1e-9) * cfg.batch_size * CONTEXT[preset], params
 
     preset, why = "tiny", tr("the time given is short")
     chars_read, params = 0.0, 0
@@ -68,7 +70,7 @@ def plan_generate(config: TrainConfig, data) -> tuple[TrainConfig, TextTokenizer
         chars_read, params = reads("small")
         if chars_read >= TOKENS_PER_PARAM * params and n_chars >= params:
             preset, why = "small", tr("this computer can train it on enough text in the time given")
-            if budget >= 4 * MIN_BUDGET_TO_MEASURE:
+            if budget >= BASE_MIN_BUDGET:
                 big_read, big_params = reads("base")
                 if big_read >= TOKENS_PER_PARAM * big_params and n_chars >= big_params:
                     preset, chars_read, params = "base", big_read, big_params
@@ -88,3 +90,48 @@ def plan_generate(config: TrainConfig, data) -> tuple[TrainConfig, TextTokenizer
     if dropout:
         reason += " " + tr("The text is short enough to be memorised, so dropout is used.")
     return cfg, tokenizer, reason
+
+
+def _slice(data, chars: int):
+    """``data`` with its training and validation rows cut to about ``chars`` characters each."""
+    from ..data import Splits
+
+    def cut(rows):
+        kept, total = [], 0
+        for i in rows:
+            if total >= chars:
+                break
+            kept.append(i)
+            total += len(data.texts[i]) + 1
+        return tuple(kept)
+
+    return replace(data, splits=Splits(train=cut(data.splits.train), val=cut(data.splits.val), test=()))
+
+
+def _time_steps(cfg: TrainConfig, data, tokenizer, steps: int = 3) -> tuple[float, int]:
+    """Seconds per training step of the model ``cfg`` describes (after one untimed step), and
+    its parameter count: the loop's own step (forward, backward, clipping, optimizer)."""
+    import torch
+    from torch import nn
+
+    from ..models import build_model, count_params
+    from ..training.building import make_optimizer, model_config_for, pick_device
+    from ..training.taskdata import TaskData
+
+    device = pick_device(cfg.device)
+    task = TaskData(cfg, data, tokenizer)
+    module = build_model(model_config_for(cfg, tokenizer, data)).to(device)
+    optimizer = make_optimizer(module, cfg, device)
+    gen = torch.Generator().manual_seed(cfg.seed)
+    module.train()
+    t0 = 0.0
+    for k in range(steps + 1):
+        if k == 1:
+            t0 = time.perf_counter()  # the first step allocates buffers: not timed
+        loss = task.loss(module, task.next_batch(gen), device)
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        nn.utils.clip_grad_norm_(module.parameters(), cfg.grad_clip)
+        optimizer.step()
+        loss.item()
+    return (time.perf_counter() - t0) / steps, count_params(module)

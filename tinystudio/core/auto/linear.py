@@ -94,6 +94,7 @@ def fit_linear(
     sample_w = task.class_weight[y] if task.class_weight is not None else torch.ones(n)
     sample_w = sample_w / sample_w.sum()
 
+    setup_seconds = time.perf_counter() - t0  # Auto uses it to foresee the next linear fit's
     W = torch.zeros(len(used), n_classes)
     b = torch.zeros(n_classes)
     emit(TrainStarted(
@@ -167,9 +168,11 @@ def fit_linear(
         train_config=replace(cfg, tokenizer="char", max_len=model_cfg.max_len).to_dict(),
         data_info=_data_info(data),
     )
-    return TrainResult(model=trained, stop_reason=stop_reason, message=message, steps=step,
+    result = TrainResult(model=trained, stop_reason=stop_reason, message=message, steps=step,
                        seconds=seconds, best_step=best["step"], val_metrics=dict(best["metrics"]),
                        history=history)
+    result.setup_seconds = setup_seconds
+    return result
 
 
 def _minimize(x, x_t, y, sample_w, W, b, lam: float, deadline: float, control) -> tuple[float, int]:

@@ -51,10 +51,12 @@ class TaskData:
             self.n_classes = len(data.label_names)
             self.class_weight = None
             if cfg.class_weight:
-                # "balanced" weights, n / (k * count): every class counts as much in the loss.
+                # The square root of the "balanced" weights n / (k * count): rare classes count
+                # more, without drowning the common ones (at 400:1 full balancing cost more
+                # accuracy than it gained macro-F1 on the suite's jieba set).
                 counts = torch.bincount(torch.tensor(self.train_labels, dtype=torch.long), minlength=self.n_classes)
                 w = len(self.train_labels) / (self.n_classes * counts.clamp(min=1).float())
-                self.class_weight = w
+                self.class_weight = w.sqrt()
         else:
             self.train_stream = token_stream(tokenizer, [texts[i] for i in data.splits.train])
             val_idx = data.splits.val or data.splits.test or data.splits.train
