@@ -117,8 +117,8 @@ def test_linux_desktop_entry_and_deb_control():
     assert fields["Icon"] == "tinystudio"
     control = (PKG / "linux" / "control.in").read_text()
     depends = re.search(r"^Depends: (.*)$", control, re.M).group(1)
-    for pkg in ("libgl1", "libegl1", "libfontconfig1", "fonts-dejavu-core"):
-        assert pkg in depends
+    for pkg in ("libgl1", "libegl1", "libfontconfig1", "fonts-dejavu-core", "fonts-noto-cjk"):
+        assert pkg in depends  # fonts-noto-cjk: Chinese/Japanese/Korean text, not boxes
     for placeholder in ("@VERSION@", "@ARCH@", "@SIZE_KB@"):
         assert placeholder in control
 
@@ -197,7 +197,9 @@ def test_linux_installer_builds_installs_and_passes_its_selftest():
     assert report["uninstalled_cleanly"] is True
 
 
-def test_deb_recommends_a_cjk_font_for_the_chinese_interface():
+def test_deb_depends_on_a_cjk_font_for_the_chinese_interface():
+    """Chinese data and the Chinese interface show boxes without a CJK font: a dependency
+    (with the WenQuanYi fonts as alternatives), not only a recommendation."""
     control = (PKG / "linux" / "control.in").read_text()
-    recommends = re.search(r"^Recommends: (.*)$", control, re.M).group(1)
-    assert "fonts-noto-cjk" in recommends
+    depends = re.search(r"^Depends: (.*)$", control, re.M).group(1)
+    assert "fonts-noto-cjk | fonts-wqy-microhei" in depends

@@ -9,7 +9,9 @@ learns what matters (the words) rather than memorising exact strings:
 * ``subword``: back off from whole tokens to the tokenizer's smaller pieces for some words
   (as BPE-dropout does), so the model also learns from the parts of words.
 
-Texts are only changed during training, never when scoring.
+Texts are only changed during training, never when scoring. Chinese and Japanese, written
+without spaces, are handled character by character (:mod:`tinystudio.core.words`): a
+"word" dropped or swapped there is one character, and typos are never made inside them.
 """
 
 from __future__ import annotations
@@ -18,14 +20,20 @@ import random
 import re
 from collections.abc import Sequence
 
+from tinystudio.core.words import join_units, units
+
 METHODS = ("word_dropout", "word_swap", "char_noise", "subword")
 # A word with the spaces before it: encoded alone it gives the same tokens as in context.
 _WORD = re.compile(r"\s*\S+|\s+$")
 
 
 def augment_text(text: str, methods: Sequence[str], rng: random.Random, p: float = 0.1) -> str:
-    """``text`` with each of ``methods`` (but ``subword``, see :func:`encode_augmented`) applied."""
-    words = text.split()
+    """``text`` with each of ``methods`` (but ``subword``, see :func:`encode_augmented`) applied.
+
+    The units dropped and swapped are words, or single characters of Chinese and Japanese
+    (see :func:`tinystudio.core.words.units`); spaces between them become single spaces.
+    """
+    words = units(text)
     if not words:
         return text
     if "word_dropout" in methods and len(words) > 2:
@@ -36,8 +44,8 @@ def augment_text(text: str, methods: Sequence[str], rng: random.Random, p: float
             i = rng.randrange(len(words) - 1)
             words[i], words[i + 1] = words[i + 1], words[i]
     if "char_noise" in methods:
-        words = [_typo(w, rng) if len(w) > 3 and rng.random() < p else w for w in words]
-    return " ".join(words)
+        words = [(s, _typo(w, rng)) if len(w) > 3 and rng.random() < p else (s, w) for s, w in words]
+    return join_units(words)
 
 
 def _typo(word: str, rng: random.Random) -> str:

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from tinystudio.core.data.formats import ENCODING_CHOICES, describe_encoding
+from tinystudio.core.words import token_spans
 from tinystudio.i18n import tr, tr_n, tr_noop
 
 from . import help_texts, jobs, worker
@@ -464,11 +465,16 @@ class DataPanel(QWidget):
         text_col = self.result.report.choice.text_column if self.result.report else None
         j = cols.index(text_col) if text_col in cols else 0
         text = values[j] if j < len(values) else ""
-        pieces = tok.pieces(text[:2000])
+        text = text[:2000]
+        pieces = tok.pieces(text)
+        # Tokens covering the same characters (a Chinese character split into its bytes) are
+        # drawn once, with the number of tokens it took, so no character shows twice.
+        groups = token_spans([(p.start, p.end) for p in pieces])
         spans = "".join(
             f'<span style="background:{PIECE_COLOURS[k % len(PIECE_COLOURS)]};color:#111">'
-            f"{html.escape(p.text).replace(' ', '&nbsp;') or '&nbsp;'}</span>"
-            for k, p in enumerate(pieces)
+            f"{html.escape(text[a:b]).replace(' ', '&nbsp;') or '&nbsp;'}"
+            + (f"<sub>{n}</sub>" if n > 1 else "") + "</span>"
+            for k, (a, b, n) in enumerate(groups)
         )
         self.tokens_view.setHtml(f"<p style='line-height:150%'>{spans}</p>")
         self.vocab_label.setText(
