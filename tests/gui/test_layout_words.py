@@ -88,6 +88,12 @@ def _problems(win, index: int) -> list[str]:
             need = header.fontMetrics().horizontalAdvance(item.text()) + 4
             if header.sectionSize(c) < need:
                 out.append(f"{name}: column header cut: {item.text()!r} ({header.sectionSize(c)} < {need})")
+    for plot in panel.findChildren(pg.PlotWidget):  # whole chart titles
+        title = plot.getPlotItem().titleLabel
+        if _shown(panel, plot) and title.isVisible() and title.text:
+            need, room = title.item.boundingRect().width(), plot.getPlotItem().width()
+            if need > room + 1:
+                out.append(f"{name}: chart title cut: {title.text!r} ({room:.0f} < {need:.0f})")
     # No two buttons, charts or tables on top of each other.
     boxes = [w for kind in (QPushButton, QCheckBox, QRadioButton, pg.PlotWidget, QTableWidget)
              for w in panel.findChildren(kind) if _shown(panel, w)]

@@ -69,8 +69,9 @@ class TrainingPlots(QWidget):
         )
         lay = QHBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
-        lay.addWidget(self.loss_plot, 3)
-        lay.addWidget(self.metric_plot, 2)
+        # Equal halves: at 800×600 a 3:2 split cut the score plot's title ("…higher is bette").
+        lay.addWidget(self.loss_plot, 1)
+        lay.addWidget(self.metric_plot, 1)
         self._timer = QTimer(self)
         self._timer.setInterval(int(1000 / REDRAW_HZ))
         self._timer.timeout.connect(self._redraw)

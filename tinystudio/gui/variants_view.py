@@ -107,6 +107,7 @@ class VariantsView(QWidget):
         self.latency_chart.setToolTip(help_texts.tip("p50"))
         self.scatter = pg.PlotWidget(title=tr("Size against quality"))
         style_plot(self.scatter)
+        self.scatter.getAxis("bottom").enableAutoSIPrefix(False)  # "MB", never "MB (x0.001)"
         self.scatter.setLabel("bottom", tr("file size (MB)"))
         self.scatter_points = pg.ScatterPlotItem(size=11, brush=VAL_COLOUR, pen=None)
         self.scatter.addItem(self.scatter_points)
@@ -253,9 +254,9 @@ class VariantsView(QWidget):
         self.quality_chart.setTitle(q_name)
         # As tall as its rows (up to eight), so the charts below stay in sight.
         shown = min(len(self.rows), 8)
-        height = (self.table.horizontalHeader().height() + 2 * self.table.frameWidth()
+        height = (self.table.horizontalHeader().sizeHint().height() + 2 * self.table.frameWidth()
                   + sum(self.table.rowHeight(r) for r in range(shown))
-                  + self.table.horizontalScrollBar().sizeHint().height())
+                  + self.table.horizontalScrollBar().sizeHint().height() + 8)
         self.table.setMaximumHeight(max(height, 110))
 
     def _fill_charts(self) -> None:
