@@ -96,6 +96,8 @@ class _Page(QScrollArea):
             return
         room = self.maximumViewportSize()  # the page without scroll bars
         bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        if hasattr(panel, "fit_width"):  # a panel that rearranges itself when narrow
+            panel.fit_width(room.width() - bar)
         least = panel.minimumSizeHint().expandedTo(panel.minimumSize())
         width = max(room.width(), least.width())
         height = max(room.height(), self._least_height(panel, width))

@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QButtonGroup,
     QComboBox,
     QDoubleSpinBox,
@@ -181,7 +182,7 @@ class TrainPanel(QWidget):
         self.samples_box = QGroupBox(tr("What the model writes so far"))
         QVBoxLayout(self.samples_box).addWidget(self.samples)
 
-        top = QHBoxLayout()
+        top = self._top = QHBoxLayout()  # one above the other in a narrow window: see fit_width
         top.addWidget(self.budget, 1, Qt.AlignmentFlag.AlignTop)
         top.addWidget(self.advanced, 1, Qt.AlignmentFlag.AlignTop)
         lay = QVBoxLayout(self)
@@ -195,6 +196,15 @@ class TrainPanel(QWidget):
         lay.addWidget(self.samples_box, 1)
         self._set_running(False)
         self.set_data(None)
+
+    def fit_width(self, width: int) -> None:
+        """Budget and advanced settings side by side when ``width`` allows, else stacked (800×600)."""
+        m = self.layout().contentsMargins()
+        wide = (self.budget.minimumSizeHint().width() + self.advanced.minimumSizeHint().width()
+                + self._top.spacing() + m.left() + m.right())
+        direction = QBoxLayout.Direction.LeftToRight if width >= wide else QBoxLayout.Direction.TopToBottom
+        if self._top.direction() != direction:
+            self._top.setDirection(direction)
 
     # -- data and estimates ---------------------------------------------------------------
     @property
