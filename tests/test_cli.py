@@ -175,4 +175,8 @@ def test_train_and_inspect_read_the_sheet_asked_for(tmp_path, small_classify_csv
     assert proc.returncode == 2 and "'Notes', 'Topics'" in proc.stderr
     proc = run("train", book, "--sheet", "Topics", "--out", tmp_path / "m", "--preset", "tiny",
                "--epochs", "1", "--json")
-    assert json.loads(proc.stdout)["n"] > 0
+    trained = json.loads(proc.stdout)
+    assert trained["n"] > 0
+    # The model remembers its sheet: eval on the same workbook scores the same test split.
+    scored = json.loads(run("eval", tmp_path / "m", book, "--json").stdout)
+    assert scored["scored"] == "test split of the training file" and scored["n"] == trained["n"]

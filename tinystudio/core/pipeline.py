@@ -169,6 +169,18 @@ def load_with_columns(path, task: str, text_col, label_col, seed: int = 0, *, sh
         return load_dataset(path, task=task, seed=seed, **options)
 
 
+def _same_file(path: str | Path, info: dict) -> bool:
+    """Is ``path`` the file the model was trained on (its sheet and encoding then apply)?"""
+    from .data import file_fingerprint
+
+    if not info.get("fingerprint") or not (info.get("sheet") or info.get("encoding")):
+        return False
+    try:
+        return file_fingerprint(path) == info["fingerprint"]
+    except OSError:
+        return False
+
+
 def evaluate_on_file(
     model: TrainedModel, path: str | Path, *, sheet: str | int | None = None,
     encoding: str | None = None,
@@ -182,6 +194,8 @@ def evaluate_on_file(
     info = model.data_info or {}
     label_col = info.get("label_column") if model.task == "classify" else None
     seed = info.get("split_seed") or 0
+    if sheet is None and encoding is None and _same_file(path, info):
+        sheet, encoding = info.get("sheet"), info.get("encoding")  # read it as in training
     data = load_with_columns(path, model.task, info.get("text_column"), label_col, seed=seed,
                              sheet=sheet, encoding=encoding)  # fmt: skip
     same_file = info.get("fingerprint") is not None and info.get("fingerprint") == data.fingerprint

@@ -109,12 +109,16 @@ def dataset_for_model(model: TrainedModel, path: str | Path | None = None) -> Da
         )
     seed = info.get("split_seed") or 0
     label_col = info.get("label_column") if model.task == "classify" else None
+    # The training file is read as in training (its sheet of a workbook, its encoding).
+    same = str(path) == str(info.get("path"))
+    source = {"sheet": info.get("sheet"), "encoding": info.get("encoding")} if same else {}
     try:
-        return load_dataset(path, task=model.task, text_col=info.get("text_column"), label_col=label_col, seed=seed)
+        return load_dataset(path, task=model.task, text_col=info.get("text_column"), label_col=label_col, seed=seed,
+                            **source)
     except DataError as exc:
         if exc.code != "unknown_column":
             raise
-        return load_dataset(path, task=model.task, seed=seed)
+        return load_dataset(path, task=model.task, seed=seed, **source)
 
 
 def evalset_for(model: TrainedModel, data: Dataset) -> EvalSet:

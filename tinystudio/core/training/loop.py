@@ -458,6 +458,9 @@ def _data_info(data) -> dict:
         "split_seed": getattr(data, "seed", None),
         "text_column": getattr(choice, "text_column", None),
         "label_column": getattr(choice, "label_column", None),
+        # Where in the file the rows came from: a workbook's sheet, a text file's encoding.
+        "sheet": getattr(getattr(report, "format", None), "sheet", None),
+        "encoding": getattr(getattr(report, "format", None), "encoding", None) or None,
         "train_size": len(data.splits.train),
         "val_size": len(data.splits.val),
         "test_size": len(data.splits.test),
