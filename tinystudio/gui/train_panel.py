@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import math
 import tempfile
 import time
 from collections.abc import Callable
@@ -40,7 +39,6 @@ from tinystudio.core.training.events import (
     TrainFinished,
     TrainStarted,
 )
-from tinystudio.core.training.schedule import planned_evals
 from tinystudio.i18n import tr, tr_noop
 
 from . import help_texts, jobs, worker
@@ -48,6 +46,7 @@ from .budget import DEFAULT_BUDGET, BudgetChooser
 from .icons import icon
 from .leaderboard import Leaderboard
 from .plots import TrainingPlots
+from .size_estimates import format_params, format_seconds, size_text
 from .steps import train_status_is_stale
 
 PRESETS = [("auto", tr_noop("Automatic"), tr_noop("Auto picks the size for the time given")),
@@ -57,17 +56,6 @@ KINDS = [(None, tr_noop("Automatic (best for the task)")), ("fasttext", tr_noop(
          ("transformer", "Transformer"), ("lstm", "LSTM")]
 DEFAULT_TIME_LIMIT = DEFAULT_BUDGET
 STATUS_HZ = 5  # status line updates per second at most
-
-
-def format_seconds(s: float) -> str:
-    if not math.isfinite(s):
-        return "–"
-    s = int(round(s))
-    return f"{s // 60}:{s % 60:02d}" if s < 3600 else f"{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d}"
-
-
-def format_params(n: int) -> str:
-    return f"{n / 1e6:.1f} M" if n >= 1e6 else f"{n / 1e3:.0f} k"
 
 
 class TrainPanel(QWidget):
@@ -283,33 +271,8 @@ class TrainPanel(QWidget):
         limit = self.time_limit.value()
         for key, info in self.preset_info.items():
             e = self._estimates.get(key)
-            if e is None:
-                continue
-            if "step_seconds" not in e:
-                info.setText(tr("{params} numbers to learn (parameters)").format(params=format_params(e["params"])))
-                continue
-            steps = self._steps(ds, e)
-            # Measured at the default batch size. A Transformer or LSTM step costs about in
-            # proportion to the batch; a fastText step hardly depends on it (its cost is the
-            # update of the whole embedding table), bench notes in docs/benchmarks.md.
-            per_step = e["step_seconds"]
-            if e["kind"] != "fasttext":
-                per_step *= (self.batch.value() or e["batch_size"]) / e["batch_size"]
-            seconds = steps * per_step + planned_evals(steps, e["evals"]) * e["eval_seconds"]
-            if seconds < limit:
-                when = tr("about {time} min").format(time=format_seconds(seconds))
-            else:
-                when = tr("stops at the time limit ({time} min)").format(time=format_seconds(limit))
-            info.setText(tr("{params} numbers to learn (parameters) · {when}").format(params=format_params(e["params"]), when=when))
-
-    def _steps(self, ds, e: dict) -> int:
-        epochs = self.epochs.value() or e["epochs"]
-        batch = self.batch.value() or e["batch_size"]
-        n_train = len(ds.splits.train)
-        if ds.task == "classify":
-            return epochs * math.ceil(n_train / batch)
-        chars = sum(len(ds.texts[i]) + 1 for i in ds.splits.train)
-        return epochs * max(1, chars // (batch * 64))
+            if e is not None:
+                info.setText(size_text(e, ds, limit, self.epochs.value(), self.batch.value()))
 
     # -- settings -------------------------------------------------------------------------
     def settings(self) -> dict:
