@@ -64,3 +64,19 @@ def test_compare_two_trained_models(two_models):
     assert r["n_disagreements"] == len(r["disagreements"]) > 0
     for d in r["disagreements"]:
         assert d["a"] != d["b"]
+
+
+def test_two_language_models_are_compared_on_the_same_text(small_corpus, tmp_path):
+    data = load_dataset(small_corpus, task="generate", seed=0)
+    outs = [
+        train_on_file(small_corpus, TrainConfig(task="generate", model_kind="transformer", preset="tiny",
+                                                max_time=t, epochs=1, checkpoint_every=0),
+                      out_dir=tmp_path / name, dataset=data)
+        for name, t in (("a", 1), ("b", 2))
+    ]
+    entries = models_for_data([tmp_path], data.fingerprint, "generate")
+    assert len(entries) == 2 and all(e.score and e.score > 0 for e in entries)
+    r = compare_models(outs[0].result.model, outs[1].result.model, data)
+    assert r["task"] == "generate"
+    for key, out in (("a", outs[0]), ("b", outs[1])):
+        assert r[key]["bits_per_char"] == pytest.approx(out.test_metrics["bits_per_char"])
