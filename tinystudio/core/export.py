@@ -315,7 +315,7 @@ def verify(model: TrainedModel, fmt: str, folder: Path, texts: list[str]) -> dic
 # -- the instructions ---------------------------------------------------------------------------
 def usage_text(fmt: str, model: TrainedModel) -> str:
     """``USAGE.md``: what the files are, how to use them without code, then from code."""
-    task = "sorts a text into one of its labels" if model.task == "classify" else "continues a text"
+    task = tr("sorts a text into one of its labels") if model.task == "classify" else tr("continues a text")
     if fmt.startswith("safetensors"):
         call = (
             'print(model.predict(["your text here"])[0].label)'
@@ -324,7 +324,7 @@ def usage_text(fmt: str, model: TrainedModel) -> str:
         )
         command = ("predict FOLDER 'your text'" if model.task == "classify"
                    else "generate FOLDER --prompt 'Once upon'")
-        return f"""# A TinyStudio model ({fmt})
+        intro = tr("""# A TinyStudio model ({fmt})
 
 This folder holds a text model that {task}. `model.safetensors` holds its numbers,
 `tokenizer.json` how it splits text into pieces, `config.json` its settings and labels.
@@ -338,7 +338,8 @@ whole folder (not just one file) to anyone who has it.
 From a terminal: `tinystudio {command}`
 
 ## From code (Python)
-
+""").format(fmt=fmt, task=task, command=command)
+        return intro + f"""
 ```python
 from tinystudio.core.modelio import load_model
 
@@ -366,7 +367,7 @@ for _ in range(100):  # greedy: always the most likely next token
     logits = session.run(None, {{"ids": x}})[0]
     ids.append(int(logits[0, -1].argmax()))
 print(tok.decode(ids))"""
-    return f"""# A text model in the ONNX format ({fmt})
+    intro = tr("""# A text model in the ONNX format ({fmt})
 
 This folder holds a text model that {task}, in ONNX, an open format that many programs can
 run. `model.onnx` is the model, `tokenizer.json` says how it splits text into pieces (tokens),
@@ -384,8 +385,9 @@ run. `model.onnx` is the model, `tokenizer.json` says how it splits text into pi
 
 ## From code (Python)
 
-Several texts at once: pad with id {model.tokenizer.pad_id} and set `mask` False on padding.
-
+Several texts at once: pad with id {pad_id} and set `mask` False on padding.
+""").format(fmt=fmt, task=task, pad_id=model.tokenizer.pad_id)
+    return intro + f"""
 ```python
 # pip install onnxruntime tokenizers numpy
 import numpy as np
