@@ -22,6 +22,7 @@ from dataclasses import dataclass, field, replace
 from tinystudio.i18n import tr, tr_noop
 
 from ..errors import TrainingError
+from ..tokenize import TextTokenizer
 from ..training.config import TrainConfig
 from ..training.control import RunControl
 from ..training.events import AutoFinished, CandidateFinished, CandidateStarted, Event
@@ -121,6 +122,7 @@ def auto_train(
     base = replace(config, auto=False, metric=metric, class_weight=imbalanced or config.class_weight)
     n_val = len(data.splits.val) or len(data.splits.train)
     board: list[dict] = []
+    tokenizers: dict = {}
     linear_setup: list[float] = []  # seconds each linear fit spent reading n-grams
     overheads: list[float] = []  # seconds each candidate spent outside its training clock
     best: tuple[float, int, TrainResult] | None = None
@@ -135,8 +137,12 @@ def auto_train(
             break
         shares = sum(c.share for c in cands[index:])
         seconds = left if index == len(cands) - 1 else left * cand.share / shares
-        if cand.fit == "linear" and linear_setup and linear_setup[-1] > seconds:
-            # Reading the n-grams alone took the last linear fit longer than this one may take.
+        too_short = (cand.fit == "linear" and linear_setup and linear_setup[-1] > seconds) or (
+            cand.fit == "loop" and overheads and overheads[-1] + 2 * MIN_SECONDS > seconds
+        )
+        if too_short:
+            # Getting ready alone (reading n-grams, encoding the texts) took the last candidate
+            # of this kind longer than this one may take.
             board.append({"name": cand.name, "label": tr(cand.label), "score": None, "seconds": 0.0,
                           "error": "skipped: not enough time"})
             continue
@@ -156,7 +162,11 @@ def auto_train(
                     patience=max(config.patience, cfg.evals_per_run // 2) if config.patience else 0,
                     checkpoint_every=0,
                 )
-                result = train(cfg, data, on_event=emit, control=control)
+                resolved = cfg.resolved()
+                tok_key = (resolved.tokenizer, resolved.vocab_size)
+                if tok_key not in tokenizers:  # learned once, shared by the candidates that use it
+                    tokenizers[tok_key] = TextTokenizer.train([data.texts[i] for i in data.splits.train], *tok_key)
+                result = train(cfg, data, on_event=emit, control=control, tokenizer=tokenizers[tok_key])
         except (TrainingError, MemoryError) as exc:
             board.append({"name": cand.name, "label": tr(cand.label), "score": None,
                           "seconds": round(time.perf_counter() - started, 3), "error": str(exc)})
