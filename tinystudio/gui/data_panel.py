@@ -101,10 +101,13 @@ class DataPanel(QWidget):
         self.encoding_combo.activated.connect(
             lambda _i: self._source_changed("encoding", self.encoding_combo.currentData()))
         for combo in (self.sheet_combo, self.encoding_combo):
-            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            # Not as wide as the longest encoding name: the row must fit 800×600.
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(14)
 
         top = QHBoxLayout()
         top.addWidget(self.open_button)
+        self.file_label.setWordWrap(True)  # the file's description wraps rather than widen the window
         top.addWidget(self.file_label, 1)
         self.label_button = QPushButton(tr("Label rows…"))
         self.label_button.setObjectName("labelRowsButton")
