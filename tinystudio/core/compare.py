@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from tinystudio.i18n import tr
+
 from .evaluate import classification_metrics
 
 MAX_DISAGREEMENTS = 500  # texts listed; the counts cover all of them
@@ -59,7 +61,7 @@ def compare_models(model_a, model_b, dataset, split: str = "test") -> dict:
     (bits per character…) on the same text, with no per-text disagreements.
     """
     if model_a.task != model_b.task or model_a.task != dataset.task:
-        raise ValueError("Only two models for the same task, on data for that task, can be compared.")
+        raise ValueError(tr("Only two models for the same task, on data for that task, can be compared."))
     idx = list(getattr(dataset.splits, split)) or list(range(len(dataset.texts)))
     texts = [dataset.texts[i] for i in idx]
     if model_a.task == "generate":

@@ -103,7 +103,7 @@ def fit_linear(
         train_items=n, val_items=len(y_val),
     ))
     best = {"score": -math.inf, "W": W.clone(), "b": b.clone(), "metrics": {}, "step": 0}
-    stop_reason, message = "completed", "Training finished."
+    stop_reason, message = "completed", tr("Training finished.")
     step = 0
     deadline = t0 + cfg.max_time if cfg.max_time else math.inf
 
@@ -135,10 +135,10 @@ def fit_linear(
         emit(EvalEvent(step=step, train_loss=loss, val_loss=metrics["val_loss"],
                        val_accuracy=metrics["val_accuracy"], bits_per_char=None, is_best=is_best))
         if control.stop_requested:
-            stop_reason, message = "cancelled", "Training was stopped; the best model so far was kept."
+            stop_reason, message = "cancelled", tr("Training was stopped; the best model so far was kept.")
             break
         if time.perf_counter() >= deadline:
-            stop_reason, message = "time_up", "The time budget is used up; the best model so far was kept."
+            stop_reason, message = "time_up", tr("The time budget is used up; the best model so far was kept.")
             break
     if refit and best["metrics"] and stop_reason == "completed" and len(y_val):
         # Small data: fit the chosen strength once more on the training and validation rows
