@@ -110,3 +110,11 @@ def test_summary_judges_every_set_and_the_median():
     s = bench_suite.summarise(rows)["classify"]
     assert s["sets_within_1_point"] == 2 and not s["every_set_within_1_point"]  # b: macro-F1 2 points below
     assert s["median_gap_points"] == 2.0 and s["median_at_least_plus_1"]  # headline gaps 2.0, -2.0, 4.0
+
+
+def test_few_labels_are_judged_on_the_start_the_core_kept():
+    point = {"scratch_accuracy": 0.60, "pretrained_accuracy": 0.50, "used": "scratch", "used_accuracy": 0.60}
+    judged = bench_suite.judge_fewlabels(point)
+    assert judged["never_hurts"] and judged["gain_points"] == 0.0 and judged["pretrained_gain_points"] == -10.0
+    older = {"scratch_accuracy": 0.60, "pretrained_accuracy": 0.50}  # a core that always kept pre-training
+    assert not bench_suite.judge_fewlabels(older)["never_hurts"]
