@@ -452,8 +452,10 @@ class TrainPanel(QWidget):
         self.plots.load_history(log, task)
         for ev in log:
             if ev.get("event") == "Notice" and ev.get("kind") == "overfitting":
-                self.show_hint(ev.get("message", ""))
+                # A log keeps the words of the language it was trained in; fixed sentences
+                # are looked up again (sentences with numbers in them stay as written).
+                self.show_hint(tr(ev.get("message", "")))
         done = [ev for ev in log if ev.get("event") == "TrainFinished"]
         if done:
-            self.status.setText(tr("Saved run: {message}").format(message=done[-1].get("message", "")))
+            self.status.setText(tr("Saved run: {message}").format(message=tr(done[-1].get("message", ""))))
             self.progress.setValue(1000)
