@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import random
+from itertools import chain
 
 import numpy as np
 import torch
@@ -173,15 +174,29 @@ FEATURE_CACHE_MAX = 40_000_000  # n-gram features kept in memory (int32: 160 MB)
 def _features_of(module, seqs, pad_id: int, budget: list[int]) -> list | None:
     """Each sequence's n-gram bucket ids (int32 arrays), or None past the memory budget."""
     out: list = [None] * len(seqs)
-    for idx, ids, mask in eval_batches(seqs, 256, pad_id):
+    order = sorted(range(len(seqs)), key=lambda i: len(seqs[i]))
+    for start in range(0, len(order), 1024):
+        idx = order[start : start + 1024]
+        ids, mask = _pad_fast([seqs[i] for i in idx], pad_id)
         feats, fmask = module.features(ids, mask)
-        for row, i in enumerate(idx):
-            f = feats[row][fmask[row]].to(torch.int32).numpy()
+        flat = feats[fmask].to(torch.int32).numpy()  # row by row (boolean indexing keeps order)
+        counts = fmask.sum(dim=1).numpy()
+        for i, f in zip(idx, np.split(flat, np.cumsum(counts)[:-1])):
             out[i] = f if len(f) else np.zeros(1, dtype=np.int32)
-            budget[0] -= len(f)
+        budget[0] -= len(flat)
         if budget[0] < 0:
             return None
     return out
+
+
+def _pad_fast(seqs, pad_id: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """``pad_batch`` without a tensor per row (ids, mask of real tokens)."""
+    lengths = np.fromiter(map(len, seqs), dtype=np.int64, count=len(seqs))
+    flat = np.fromiter(chain.from_iterable(seqs), dtype=np.int64, count=int(lengths.sum()))
+    mask = np.arange(max(int(lengths.max()), 1))[None, :] < lengths[:, None]
+    ids = np.full(mask.shape, pad_id, dtype=np.int64)
+    ids[mask] = flat  # row by row, as boolean indexing fills
+    return torch.from_numpy(ids), torch.from_numpy(mask)
 
 
 def _pad_features(rows) -> tuple[torch.Tensor, torch.Tensor]:
