@@ -89,6 +89,7 @@ def test_chinese_text_numbers_and_dates(restore_language):
     i18n.set_language("zh_CN")
     assert i18n.tr("&File") == "文件(&F)"
     assert i18n.tr("a text nobody marked") == "a text nobody marked"
+    assert i18n.tr("") == ""  # not the catalogue's header
     assert i18n.tr_n("{n} row", "{n} rows", 3) in ("{n} rows", "{n} 行")
     assert i18n.fmt_percent(0.8534) == "85.3%"
     assert i18n.fmt_number(12345.678, 1) == "12,345.7"

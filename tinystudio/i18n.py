@@ -39,6 +39,8 @@ _forced: str | None = None  # --lang on the command line
 # -- translating ---------------------------------------------------------------------------
 def tr(text: str) -> str:
     """``text`` in the interface language (the English text itself when not translated)."""
+    if not text:  # "" is the catalogue's header entry, never a message
+        return text
     forms = _catalogue.get(("", text))
     return forms[0] if forms and forms[0] else text
 
