@@ -66,7 +66,7 @@ def train_on_file(
 
     tokenizer, auto_notice, planning = None, None, 0.0
     if wants_auto_generate(config) and not resume:
-        from .auto.choose import warm_up
+        from .auto.linear import warm_up
 
         warm_up()  # torch's one-off cost of a first optimizer, paid before the clock starts as train() does
         started = time.perf_counter()

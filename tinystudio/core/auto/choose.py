@@ -27,7 +27,7 @@ from ..training.config import TrainConfig
 from ..training.control import RunControl
 from ..training.events import AutoFinished, CandidateFinished, CandidateStarted, Event
 from ..training.loop import TrainResult, train
-from .linear import fit_linear
+from .linear import fit_linear, warm_up
 
 AUTO_BUDGET = 60.0  # seconds, when the user gives none
 IMBALANCE_RATIO = 3.0  # largest / smallest class at which classes are weighed and macro-F1 decides
@@ -217,14 +217,6 @@ def _standard_error(score: float, n: int) -> float:
     """The standard error of a proportion ``score`` measured on ``n`` examples."""
     p = min(max(score, 0.0), 1.0)
     return math.sqrt(p * (1 - p) / max(n, 1))
-
-
-def warm_up() -> None:
-    """Pay torch's one-off cost of making the first optimizer (it loads compiler modules:
-    1-7 s on a busy 2-core machine) before the clock starts, as the training loop does."""
-    import torch
-
-    torch.optim.LBFGS([torch.zeros(1, requires_grad=True)])
 
 
 def _reason(chosen: Candidate, score: float, metric: str, board: list[dict]) -> str:

@@ -63,6 +63,7 @@ def fit_linear(
         if on_event is not None:
             on_event(event)
 
+    warm_up()
     t0 = time.perf_counter()
     seed_everything(cfg.seed)
     if tokenizer is None:
@@ -173,6 +174,12 @@ def fit_linear(
                        history=history)
     result.setup_seconds = setup_seconds
     return result
+
+
+def warm_up() -> None:
+    """Pay torch's one-off cost of making the first optimizer (it loads compiler modules:
+    1-7 s on a busy 2-core machine) before the clock starts, as the training loop does."""
+    torch.optim.LBFGS([torch.zeros(1, requires_grad=True)])
 
 
 def _minimize(x, x_t, y, sample_w, W, b, lam: float, deadline: float, control) -> tuple[float, int]:
