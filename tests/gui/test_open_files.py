@@ -212,3 +212,50 @@ def test_a_chinese_excel_csv_reads_and_each_character_shows_once_in_the_tokens(w
         text = panel.table_model.row_values(row)[0]
         shown = "".join(ch for ch in panel.tokens_view.toPlainText() if not ch.isdigit()).strip()
         assert shown == text.replace(" ", "\xa0") or shown == text
+
+
+def test_a_workbook_dropped_on_the_window_opens_and_comes_back_from_open_recent(window, qtbot, tmp_path):
+    """Drag and drop, then File ▸ Open recent, with an .ods (LibreOffice) workbook."""
+    from odf.opendocument import OpenDocumentSpreadsheet
+    from odf.table import Table, TableCell, TableRow
+    from odf.text import P
+    from PySide6.QtCore import QMimeData, QPoint, QPointF, QUrl
+    from PySide6.QtGui import QDragEnterEvent, QDropEvent
+    from PySide6.QtWidgets import QMenu
+
+    doc = OpenDocumentSpreadsheet()
+    sheet = Table(name="Data")
+    texts = ["a warm bowl of soup", "the night train", "fresh bread", "a small hotel"]
+    for values in [("text", "label")] + [(texts[i % 4] + f" {i}", "ab"[i % 2]) for i in range(40)]:
+        tr = TableRow()
+        for value in values:
+            cell = TableCell(valuetype="string")
+            cell.addElement(P(text=value))
+            tr.addElement(cell)
+        sheet.addElement(tr)
+    doc.spreadsheet.addElement(sheet)
+    book = tmp_path / "dropped.ods"
+    doc.save(str(book))
+
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(book))])
+    # What the desktop sends when a file is dragged over the window and let go.
+    enter = QDragEnterEvent(QPoint(100, 100), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                            Qt.KeyboardModifier.NoModifier)
+    drop = QDropEvent(QPointF(100, 100), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                      Qt.KeyboardModifier.NoModifier)
+    assert QApplication.sendEvent(window, enter) and enter.isAccepted()
+    with qtbot.waitSignal(window.data_panel.data_ready, timeout=WAIT_MS) as blocker:
+        QApplication.sendEvent(window, drop)
+    assert blocker.args[0].fmt.kind == "sheet" and blocker.args[0].dataset is not None
+    assert window.recent_files()[0] == str(book)
+
+    window.data_panel.load_file(tmp_path / "missing.csv")  # something else in between
+    qtbot.waitUntil(lambda: not window.data_panel.busy, timeout=WAIT_MS)
+    _close_error_dialog(qtbot)
+    recent = next(m for m in window.menuBar().findChildren(QMenu) if "recent" in m.title().lower())
+    recent.aboutToShow.emit()  # what opening the submenu does
+    entry = next(a for a in recent.actions() if a.text() == str(book))
+    with qtbot.waitSignal(window.data_panel.data_ready, timeout=WAIT_MS) as blocker:
+        entry.trigger()
+    assert blocker.args[0].path == str(book) and window.data_panel.can_train
