@@ -127,7 +127,7 @@ def test_a_file_that_is_not_a_table_does_not_claim_commas(window, qtbot, small_c
     assert not window.actions["start"].isEnabled()
 
 
-def test_a_workbook_opens_and_its_sheet_can_be_chosen(window, qtbot, tmp_path, small_classify_csv):
+def test_a_workbook_opens_and_its_sheet_can_be_chosen(window, open_window, qtbot, tmp_path, small_classify_csv):
     import csv
 
     import openpyxl
@@ -162,6 +162,12 @@ def test_a_workbook_opens_and_its_sheet_can_be_chosen(window, qtbot, tmp_path, s
     assert set(blocker.args[0].report.class_counts) == {"1", "2"}
     assert "Reviews" in html.unescape(panel.file_label.text()) and panel.can_train
     assert window.recent_files()[0] == str(book)
+    # A project remembers the sheet (the path is what the Save/Open dialogs would answer).
+    window.save_project_to(tmp_path / "reviews.tinystudio")
+    again = open_window(tmp_path / "workspace2")
+    with qtbot.waitSignal(again.data_panel.data_ready, timeout=WAIT_MS) as blocker:
+        again.open_project_from(tmp_path / "reviews.tinystudio")
+    assert blocker.args[0].fmt.sheet == "Reviews"
 
 
 def test_the_encoding_is_shown_and_choosing_another_rereads_at_once(window, qtbot, tmp_path):

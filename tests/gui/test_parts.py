@@ -76,6 +76,10 @@ def test_project_round_trip(tmp_path):
     back = open_project(tmp_path / "p.tinystudio")
     assert back.has_model and back.settings == {"preset": "tiny"}
     assert back.data_path == str(tmp_path / "p.tinystudio" / "data" / "d.csv")
+    assert (back.sheet, back.encoding) == (None, None)
+    p.sheet, p.encoding = "Reviews", "gb18030"
+    save_project(p, model)
+    assert (open_project(p.folder).sheet, open_project(p.folder).encoding) == ("Reviews", "gb18030")
     with pytest.raises(ProjectError):
         open_project(tmp_path)
 

@@ -213,6 +213,14 @@ class DataPanel(QWidget):
         choice = self.result.report.choice
         return choice.text_column, choice.label_column if self.task == "classify" else None
 
+    def source_choice(self) -> tuple[str | None, str | None]:
+        """(sheet, encoding) to read the current file again the same way: the workbook's sheet,
+        and the text encoding only when the user chose it (else it is detected again)."""
+        if self.result is None:
+            return None, None
+        sheet = self.result.fmt.sheet if self.result.fmt.kind == "sheet" else None
+        return sheet, self._source.get("encoding")
+
     def load_file(self, path: str | Path, task: str | None = None, text_col=None, label_col=None,
                   *, encoding: str | None = None, sheet: str | None = None) -> None:  # fmt: skip
         """Read ``path`` in the background; :attr:`data_ready` or :attr:`load_failed` follows.

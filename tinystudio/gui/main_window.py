@@ -207,14 +207,16 @@ class MainWindow(QMainWindow):
             self.tabs.setCurrentIndex(index)
 
     # -- opening things -------------------------------------------------------------------
-    def open_data(self, path: str | Path, task: str | None = None, text_col=None, label_col=None) -> bool:
+    def open_data(self, path: str | Path, task: str | None = None, text_col=None, label_col=None,
+                  *, sheet: str | None = None, encoding: str | None = None) -> bool:
         """Open a data file (asks first if training is running). False if the user said no."""
         if self.training:
             if not self.confirm(tr("Training is running"), tr("Stop training and open another file? The best model so far is kept.")):
                 return False
             self.train_panel.stop()
         self.settings.setValue("last_dir", str(Path(path).parent))
-        self.data_panel.load_file(path, task, text_col, label_col)  # Open recent: once it opened
+        # Open recent: only once it opened (see _on_data_ready)
+        self.data_panel.load_file(path, task, text_col, label_col, sheet=sheet, encoding=encoding)
         self.show_tab(DATA)
         return True
 
@@ -283,6 +285,7 @@ class MainWindow(QMainWindow):
     # -- projects -------------------------------------------------------------------------
     def save_project_to(self, folder: str | Path) -> Path:
         text_col, label_col = self.data_panel.columns_choice()
+        sheet, encoding = self.data_panel.source_choice()
         project = Project(
             folder=normalise(folder),
             data_path=self.data_panel.path,
@@ -290,6 +293,8 @@ class MainWindow(QMainWindow):
             text_column=text_col,
             label_column=label_col,
             settings=self.train_panel.settings(),
+            sheet=sheet,
+            encoding=encoding,
         )
         saved = save_project(project, self.model_dir, other_models=self.model_session.other_folders())
         self.project = project
@@ -313,7 +318,8 @@ class MainWindow(QMainWindow):
         self._update_title()
         self.train_panel.apply_settings(project.settings)
         if project.data_path and Path(project.data_path).is_file():
-            self.open_data(project.data_path, project.task, project.text_column, project.label_column)
+            self.open_data(project.data_path, project.task, project.text_column, project.label_column,
+                           sheet=project.sheet, encoding=project.encoding)
         elif project.data_path:
             self.show_error(tr("The project's data file is missing"), tr("TinyStudio cannot find {data_path}.").format(data_path=project.data_path), "")
         if project.has_model:

@@ -3,7 +3,8 @@
 Layout::
 
     my-project.tinystudio/
-        project.json     format name + version, data path, task, columns, training settings
+        project.json     format name + version, data path, task, columns (and a workbook's sheet,
+                         a chosen text encoding), training settings
         model/           the model in use (config.json, weights, training_log.jsonl)
         models/          every other model trained on the data, kept to compare and switch to
         data/            a copy of the data file, when the user asked for one
@@ -39,6 +40,8 @@ class Project:
     text_column: str | None = None
     label_column: str | None = None
     settings: dict = field(default_factory=dict)
+    sheet: str | None = None  # the workbook's sheet the data is on (None: not a workbook)
+    encoding: str | None = None  # a text encoding the user chose (None: detected)
     models: list[str] = field(default_factory=list)  # folder names under models/
 
     @property
@@ -92,6 +95,8 @@ def save_project(
                 "task": project.task,
                 "text_column": project.text_column,
                 "label_column": project.label_column,
+                "sheet": project.sheet,
+                "encoding": project.encoding,
                 "settings": project.settings,
                 "models": project.models,
             },
@@ -131,6 +136,9 @@ def open_project(folder: str | Path) -> Project:
         text_column=raw.get("text_column"),
         label_column=raw.get("label_column"),
         settings=settings,
+        # Optional keys (older project files have none): read as written, strings only.
+        sheet=raw.get("sheet") if isinstance(raw.get("sheet"), str) else None,
+        encoding=raw.get("encoding") if isinstance(raw.get("encoding"), str) else None,
     )
 
 
