@@ -194,14 +194,20 @@ class CurveDialog(QDialog):
         row = self.table.rowCount()
         self.table.insertRow(row)
         pre = point["pretrained_accuracy"]
+        # ★ marks the start the app uses: pre-training only when it won on held-out labelled rows.
+        used = point.get("used") if pre is not None else None
+        star = {"scratch": 2, "pretrained": 3}.get(used)
         for col, value in enumerate((
             tr("all") if point["per_class"] is None else str(point["per_class"]),
             str(point["n_labels"]),
             fmt_percent(point["scratch_accuracy"]),
             "-" if pre is None else fmt_percent(pre),
         )):
-            item = QTableWidgetItem(value)
+            item = QTableWidgetItem(value + (" ★" if col == star else ""))
             item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+            if col == star:
+                item.setToolTip(tr("★ The start TinyStudio uses: the pre-trained one only when it did better "
+                                   "on labelled rows held out for checking."))
             self.table.setItem(row, col, item)
         self._redraw()
         self.status.setText(tr_n("{n} point done…", "{n} points done…", len(self.points)).format(n=len(self.points)))
