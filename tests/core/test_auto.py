@@ -120,9 +120,9 @@ def test_the_budget_is_honoured_and_used(letters_data):
     assert wall <= budget * 1.1 + 2.0  # the last candidate's final evaluation
     assert result.auto["ended"] in ("time_up", "no_improvement")
     if result.auto["ended"] == "time_up":
-        assert result.auto["seconds"] >= 0.8 * budget
+        assert result.auto["seconds"] >= 0.8 * budget and result.stop_reason == "time_up"
     else:
-        assert result.auto["seconds"] < 0.8 * budget
+        assert result.auto["seconds"] < 0.8 * budget and result.stop_reason == "early_stop"
 
 
 def test_ngram_features_are_the_same_however_the_batch_is_padded(letters_data):

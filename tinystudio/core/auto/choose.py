@@ -208,8 +208,9 @@ def auto_train(
     }
     result.history = history
     result.seconds = elapsed
-    if ended == "cancelled":
-        result.stop_reason = "cancelled"
+    # The run's own stop reason: the budget used up, or every candidate stopped improving.
+    result.stop_reason = {"time_up": "time_up", "no_improvement": "early_stop"}.get(ended, "cancelled")
+    result.message = reason
     return result
 
 
