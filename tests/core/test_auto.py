@@ -144,3 +144,28 @@ def test_a_near_tie_on_a_small_validation_split_keeps_the_candidate_tried_first(
     result = auto_train(TrainConfig(task="classify", max_time=20), letters_data, candidates=cands)
     assert result.auto["chosen"] == "a"
     assert "First letters model" in result.auto["reason"]
+
+
+@pytest.mark.parametrize("fmt", ["onnx", "onnx-int8", "safetensors-fp16"])
+def test_the_linear_ngram_model_exports_and_answers_the_same(letters_data, tmp_path, fmt):
+    """What Auto keeps most often must export like any model: the n-grams are computed inside."""
+    from tinystudio.core.export import export_model
+
+    result = fit_linear(TrainConfig(task="classify", ngrams="w2+c1-4", max_time=10), letters_data)
+    save_model(result.model, tmp_path / "m")
+    texts = [letters_data.texts[i] for i in letters_data.splits.test][:8]
+    out = export_model(tmp_path / "m", fmt, tmp_path / "out", texts=texts)
+    assert out.verified and out.n_checked == len(texts), out
+
+
+@pytest.mark.parametrize("method", ["int8", "fp16"])
+def test_the_linear_ngram_model_compresses(letters_data, tmp_path, method):
+    from tinystudio.core.compress.lab import apply_step, parse_method
+
+    result = fit_linear(TrainConfig(task="classify", ngrams="w2+c1-4", max_time=10), letters_data)
+    small = apply_step(result.model, parse_method(method), letters_data)
+    texts = [letters_data.texts[i] for i in letters_data.splits.test]
+    same = sum(a.label == b.label for a, b in zip(small.predict(texts), result.model.predict(texts)))
+    assert same >= 0.9 * len(texts)
+    save_model(small, tmp_path / method)
+    assert [p.label for p in load_model(tmp_path / method).predict(texts)] == [p.label for p in small.predict(texts)]
