@@ -21,6 +21,13 @@ pipeline, turned into int8 by the compression lab (``run_lab`` with ``int8``: th
 * **quality and size**, from the lab: accuracy / bits per character on the held-out split (the
   int8 folder reloaded from disk), share of answers that changed, bytes of ``model.safetensors``.
 
+**Generation with and without the cache** (also alone with ``--cache-only``): for the Transformer
+language model at its default window and at a 256-token window, and the LSTM language model,
+``generate`` makes 128 tokens at batch 1 from an 8-character prompt, with the cache and the
+uncached path (the window re-read for every token) taking turns over several rounds; tokens/s,
+their ratio, and whether both wrote the same text. The cache serves only while the text fits
+the window: past it every token re-reads the window, as before (same tokens either way).
+
 Real-path calls are timed in wall time (what a user waits for) and in the CPU time of the
 timing thread (what the model costs: it hardly moves when other programs share the cores,
 while wall-time p95 mostly measures them). Prints JSON, then a Markdown table with int8/fp32
@@ -32,6 +39,7 @@ machine (``phase_seconds`` in the JSON says where the time went).
 from __future__ import annotations
 
 import argparse
+import copy
 import gc
 import json
 import math
@@ -282,6 +290,94 @@ def markdown(results: list[dict]) -> str:
     return "\n".join(out)
 
 
+# -- generation with and without the cache (issue 17) -------------------------------------------
+GEN_TOKENS = 128  # tokens generated per call
+GEN_ROUNDS = 5  # timed rounds; cached and uncached take turns, order swapped every round
+
+
+class Uncached(TrainedModel):
+    """The same model generating the way it did before the cache: the window re-read per token."""
+
+    uses_cache = False
+
+
+def uncached(model: TrainedModel) -> TrainedModel:
+    twin = copy.copy(model)
+    twin.__class__ = Uncached
+    return twin
+
+
+def time_generation(model: TrainedModel, prompts: list[str]) -> dict:
+    """Batch-1 tokens/s of ``generate`` (GEN_TOKENS tokens per call), cached against uncached."""
+    runs = {"cached": model, "uncached": uncached(model)}
+    acc = {n: {"tokens": 0, "wall": 0.0, "cpu": 0.0, "per_call": []} for n in runs}
+    same = True
+    for r in range(-1, GEN_ROUNDS):  # round -1: warm-up, not counted
+        gc.collect()
+        got = {}
+        for n in runs if r % 2 == 0 else list(runs)[::-1]:
+            drawn = []
+            t = now()
+            for piece in runs[n].generate(prompts[max(r, 0) % len(prompts)], max_tokens=GEN_TOKENS,
+                                          temperature=0.8, top_k=40, seed=r):
+                drawn.append(piece)
+            w, c = since(t)
+            got[n] = "".join(drawn)
+            if r >= 0:
+                acc[n]["tokens"] += GEN_TOKENS
+                acc[n]["wall"] += w
+                acc[n]["cpu"] += c
+                acc[n]["per_call"].append(GEN_TOKENS / (w / 1000))
+        same = same and got["cached"] == got["uncached"]
+    out = {n: {"tokens_per_s": a["tokens"] / (a["wall"] / 1000),
+               "tokens_per_cpu_s": a["tokens"] / (a["cpu"] / 1000),
+               "tokens_per_s_per_call": [round(x, 1) for x in a["per_call"]]} for n, a in acc.items()}
+    out["speedup"] = out["cached"]["tokens_per_s"] / out["uncached"]["tokens_per_s"]
+    out["speedup_cpu"] = out["cached"]["tokens_per_cpu_s"] / out["uncached"]["tokens_per_cpu_s"]
+    out["same_text"] = same
+    return out
+
+
+def bench_cache(preset: str, seconds: float, work: Path) -> list[dict]:
+    """Generation tokens/s at batch 1, with and without the cache, for the language models: the
+    Transformer at its default window and at a window long enough for the whole 128 tokens (the
+    cache only serves while the text fits the window; past it each token re-reads the window, as
+    before), and the LSTM."""
+    cases = [("transformer", None), ("transformer", 256), ("lstm", None)]
+    out = []
+    for kind, window in cases:
+        folder = work / f"cache-{kind}-{window}"
+        extra = {"max_len": window} if window else {}
+        cfg = TrainConfig(task="generate", model_kind=kind, preset=preset, max_time=seconds, threads=1,
+                          checkpoint_every=0, sample_every=0, **extra)
+        say(f"training generate {kind} {preset} (window {window or 'default'}) for {seconds:.0f} s…")
+        outcome = train_on_file(sample_path(SAMPLES["generate"]), cfg, out_dir=folder)
+        model = load_model(outcome.model_dir)
+        stream = sample_path(SAMPLES["generate"]).read_text(encoding="utf-8")
+        prompts = [stream[i : i + 8] for i in range(1000, len(stream), len(stream) // 8)][:8]
+        say("  timing generate with and without the cache…")
+        old = torch.get_num_threads()
+        torch.set_num_threads(1)
+        try:
+            res = time_generation(model, prompts)
+        finally:
+            torch.set_num_threads(old)
+        res.update(kind=kind, preset=preset, window=model.config.max_len, tokens=GEN_TOKENS,
+                   prompt_chars=8, tokenizer=model.tokenizer.kind)
+        out.append(res)
+    return out
+
+
+def cache_markdown(rows: list[dict]) -> str:
+    out = ["| model | window | tokens | uncached tok/s | cached tok/s | cached/uncached | CPU-time ratio "
+           "| same text |", "|" + "---|" * 8]
+    for r in rows:
+        out.append(f"| generate {r['kind']} {r['preset']} | {r['window']} | {r['tokens']} | "
+                   f"{r['uncached']['tokens_per_s']:,.0f} | {r['cached']['tokens_per_s']:,.0f} | "
+                   f"**{r['speedup']:.2f}×** | {r['speedup_cpu']:.2f}× | {'yes' if r['same_text'] else 'NO'} |")
+    return "\n".join(out)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--train-seconds", type=float, default=10.0, help="training time budget per model")
@@ -289,8 +385,11 @@ def main() -> int:
     ap.add_argument("--only", nargs="+", metavar="TASK:KIND",
                     help="subset of models, e.g. classify:fasttext generate:lstm")
     ap.add_argument("--json", help="also write the JSON here")
+    ap.add_argument("--cache-only", action="store_true",
+                    help="only generation tokens/s with and without the cache (language models)")
     args = ap.parse_args()
-    models = [m for m in MODELS if not args.only or f"{m[0]}:{m[1]}" in args.only]
+    models = [] if args.cache_only else [
+        m for m in MODELS if not args.only or f"{m[0]}:{m[1]}" in args.only]
     t0 = time.perf_counter()
     report = {
         "machine": {"cpu": platform.machine(), "cpu_count": os.cpu_count(), "torch": torch.__version__,
@@ -303,6 +402,8 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="bench-infer-") as tmp:
         for task, kind in models:
             report["models"].append(bench_kind(task, kind, args.preset, args.train_seconds, Path(tmp)))
+        if args.cache_only or not args.only:
+            report["generation_cache"] = bench_cache(args.preset, args.train_seconds, Path(tmp))
     report["machine"]["int8_engine"] = torch.backends.quantized.engine
     report["machine"]["load_avg_at_end"] = [round(x, 2) for x in os.getloadavg()]
     report["total_seconds"] = round(time.perf_counter() - t0, 1)
@@ -314,7 +415,12 @@ def main() -> int:
     print(f"\nMachine: {m['cpu']}, {m['cpu_count']} CPUs, torch {m['torch']}, int8 engine {m['int8_engine']}, "
           f"one torch thread; load {m['load_avg_at_start']} → {m['load_avg_at_end']}; "
           f"whole run {report['total_seconds']:.0f} s.\n")
-    print(markdown(report["models"]))
+    if report["models"]:
+        print(markdown(report["models"]))
+    if report.get("generation_cache"):
+        print(f"\nGeneration at batch 1, {GEN_TOKENS} tokens from an 8-character prompt, with and without "
+              "the cache (same run, interleaved rounds):\n")
+        print(cache_markdown(report["generation_cache"]))
     print("\nWhy (the lab's explanations, from the forward-pass measurements):")
     for r in report["models"]:
         for note in r["notes"]:

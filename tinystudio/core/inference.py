@@ -106,11 +106,24 @@ class TrainedModel:
         ids = self.tokenizer.encode(prompt) or [self.tokenizer.encode("\n")[0]]
         new: list[int] = []
         emitted = ""
+        window = self.config.max_len
+        # While everything so far fits the window, a cache (Transformer keys/values, LSTM state)
+        # makes each token cost the same however many came before. Past the window the old path
+        # runs: the last max_len tokens read afresh from position 0, exactly as before the cache
+        # existed, so the same seed gives the same tokens either way.
+        cache_on = self.uses_cache
+        state = None
         for _ in range(max_tokens):
             if should_stop is not None and should_stop():
                 return
-            context = torch.tensor([(ids + new)[-self.config.max_len :]], device=self.device)
-            logits = self.module(context)[0, -1].float().cpu()  # (vocab,)
+            seq = ids + new
+            if cache_on and len(seq) <= window:
+                step = seq if state is None else seq[-1:]
+                out, state = self.module.decode(torch.tensor([step], device=self.device), state)
+                logits = out[0].float().cpu()  # (vocab,)
+            else:
+                context = torch.tensor([seq[-window:]], device=self.device)
+                logits = self.module(context)[0, -1].float().cpu()  # (vocab,)
             logits[self.tokenizer.pad_id] = -math.inf
             logits[self.tokenizer.unk_id] = -math.inf
             new.append(_sample(logits, temperature, top_k, top_p, gen))
@@ -120,6 +133,19 @@ class TrainedModel:
             if len(text) > len(emitted):
                 yield text[len(emitted) :]
                 emitted = text
+
+    @property
+    def uses_cache(self) -> bool:
+        """Whether ``generate`` decodes with a cache (its tokens equal the uncached path's).
+
+        Not for an int8 variant: its dynamic-int8 layers quantize each call's activations with
+        one scale for the whole input (an LSTM's input projection: for every step at once), so
+        one new token alone is rounded differently than inside the full window and the tokens
+        would differ from the uncached path (seen here for both the Transformer and the LSTM).
+        """
+        if not hasattr(self.module, "decode"):
+            return False
+        return (self.variant or {}).get("storage") != "int8"
 
     @torch.no_grad()
     def score_text(self, texts: Sequence[str], max_windows: int | None = None) -> dict:

@@ -52,3 +52,12 @@ class LSTMModel(nn.Module):
         if mask is not None:
             out = out.masked_fill(~mask.unsqueeze(-1), float("-inf"))
         return self.head(out.max(dim=1).values)  # (B, n_classes)
+
+    def decode(
+        self, ids: torch.Tensor, state: tuple[torch.Tensor, torch.Tensor] | None = None
+    ) -> tuple[torch.Tensor, tuple[torch.Tensor, torch.Tensor]]:
+        """Generation with the carried (h, c) state (language model, eval mode): ``ids`` is the
+        prompt (``state`` None) or the newest tokens; returns the next-token logits (B, vocab)
+        and the state to pass back. Equals ``forward(all ids so far)[:, -1]`` up to rounding."""
+        out, state = self.lstm(self.emb(ids), state)
+        return self.head(out[:, -1]), state

@@ -11,6 +11,8 @@ from torch import nn
 
 from .config import ModelConfig
 
+KV = tuple[torch.Tensor, torch.Tensor]  # one block's cached keys and values, each (B, nh, P, hs)
+
 
 class SelfAttention(nn.Module):
     def __init__(self, cfg: ModelConfig) -> None:
@@ -38,6 +40,24 @@ class SelfAttention(nn.Module):
         y = y.transpose(1, 2).contiguous().view(B, T, C)
         return self.proj(y)
 
+    def cached(self, x: torch.Tensor, past: KV | None) -> tuple[torch.Tensor, KV]:
+        """Causal attention for generation: ``x`` holds the whole prompt (``past`` None) or one
+        new token whose keys and values join ``past`` (each (B, nh, P, hs)). Eval only."""
+        B, T, C = x.shape
+        q, k, v = self.qkv(x).split(C, dim=2)
+        q = q.view(B, T, self.n_heads, C // self.n_heads).transpose(1, 2)
+        k = k.view(B, T, self.n_heads, C // self.n_heads).transpose(1, 2)
+        v = v.view(B, T, self.n_heads, C // self.n_heads).transpose(1, 2)
+        if past is not None:
+            if T != 1:
+                raise ValueError("after the prompt, the cache takes one token at a time")
+            k = torch.cat([past[0], k], dim=2)
+            v = torch.cat([past[1], v], dim=2)
+        # One new query may attend to every cached key: no mask needed.
+        y = F.scaled_dot_product_attention(q, k, v, is_causal=past is None)
+        y = y.transpose(1, 2).contiguous().view(B, T, C)
+        return self.proj(y), (k, v)
+
 
 class Block(nn.Module):
     def __init__(self, cfg: ModelConfig) -> None:
@@ -55,6 +75,11 @@ class Block(nn.Module):
     def forward(self, x: torch.Tensor, keep: torch.Tensor | None, causal: bool) -> torch.Tensor:
         x = x + self.attn(self.ln1(x), keep, causal)
         return x + self.mlp(self.ln2(x))
+
+    def cached(self, x: torch.Tensor, past: KV | None) -> tuple[torch.Tensor, KV]:
+        a, kv = self.attn.cached(self.ln1(x), past)
+        x = x + a
+        return x + self.mlp(self.ln2(x)), kv
 
 
 class TransformerModel(nn.Module):
@@ -89,6 +114,27 @@ class TransformerModel(nn.Module):
         if self.cfg.task == "generate":
             return self.head(x)  # (B, T, vocab)
         return self.head(masked_mean(x, mask))  # (B, n_classes)
+
+    def decode(
+        self, ids: torch.Tensor, past: list[KV] | None = None
+    ) -> tuple[torch.Tensor, list[KV]]:
+        """Generation with a key/value cache (language model, eval mode).
+
+        ``ids`` is the whole prompt (``past`` None) or the one token sampled last; returns the
+        next-token logits (B, vocab) and the cache to pass back. Positions continue from the
+        cache's length, so the caller must stop using the cache before it reaches ``max_len``
+        (then the window slides and every position changes: see ``TrainedModel.generate``).
+        The logits equal ``forward(all ids so far)[:, -1]`` up to float rounding.
+        """
+        B, T = ids.shape
+        start = 0 if past is None else past[0][0].shape[2]
+        pos = torch.arange(start, start + T, device=ids.device)
+        x = self.tok_emb(ids) + self.pos_emb(pos)  # (B, T, C)
+        new_past = []
+        for i, block in enumerate(self.blocks):
+            x, kv = block.cached(x, None if past is None else past[i])
+            new_past.append(kv)
+        return self.head(self.ln_f(x[:, -1:]))[:, 0], new_past  # (B, vocab)
 
 
 def masked_mean(x: torch.Tensor, mask: torch.Tensor | None) -> torch.Tensor:
