@@ -132,4 +132,4 @@ def test_preset_times_are_measured_on_this_data(window, qtbot, load_data, small_
     for key in ("tiny", "small", "base"):
         est = panel._estimates[key]
         assert est["step_seconds"] > 0 and est["eval_seconds"] > 0  # measured, not looked up
-        assert "parameters ·" in panel.preset_info[key].text()
+        assert "(parameters) ·" in panel.preset_info[key].text()  # the size and its measured time
