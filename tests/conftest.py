@@ -11,9 +11,19 @@ os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 # Tests read English messages whatever the machine's language (Chinese tests set their own).
 os.environ.setdefault("TINYSTUDIO_LANG", "en")
 
+import sys  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # person.py, strict_qt.py
+
+# A Python exception in a Qt slot, or a traceback printed on stderr, fails the test.
+from strict_qt import (  # noqa: E402, F401
+    pytest_collection_modifyitems,
+    pytest_configure,
+    pytest_runtest_makereport,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "resources" / "samples"
@@ -61,30 +71,50 @@ def settings(tmp_path, qapp):
 
 
 @pytest.fixture
-def open_window(qtbot, settings, monkeypatch):
-    """Open real main windows: ``open_window(workspace, confirm=...)``.
+def person(qtbot):
+    """Clicks, key presses, and answers typed into the real dialogs (tests/person.py)."""
+    from person import Person
 
-    ``confirm`` answers the window's yes/no questions (default: always yes). Each window is
-    closed at the end with every worker thread finished, and no thread may be left running.
+    p = Person(qtbot)
+    yield p
+    p.stop()
+
+
+@pytest.fixture
+def open_window(qtbot, settings, person):
+    """Open real main windows: ``open_window(workspace, confirm=..., argv=None)``.
+
+    With ``argv`` the window opens as the ``tinystudio`` command opens it
+    (``gui.app.open_main_window``: the bundled sample, or the file named in ``argv``, opens
+    at once); without, an empty window.
+
+    ``confirm(title, question)`` decides how the ``person`` answers the window's yes/no
+    questions (default: always yes); the answer is clicked in the real QMessageBox. Each window
+    is closed at the end with every worker thread finished, and no thread may be left running.
     """
     import threading
 
     from tinystudio.gui import worker
-    from tinystudio.gui.app import make_app, stop_gui_garbage_collection
+    from tinystudio.gui.app import make_app, open_main_window, stop_gui_garbage_collection
     from tinystudio.gui.main_window import MainWindow
 
     app = make_app()
     before = set(threading.enumerate())
     opened = []
 
-    def open_(workspace, confirm=lambda title, question: True):
-        monkeypatch.setattr(MainWindow, "confirm", lambda self, title, question: confirm(title, question))
-        win = MainWindow(settings=settings, workspace=workspace)
-        win.show()
+    def open_(workspace, confirm=lambda title, question: True, argv=None):
+        person.answer = confirm
+        if argv is None:
+            win = MainWindow(settings=settings, workspace=workspace)
+            win.show()
+        else:
+            win = open_main_window(argv, settings=settings, workspace=workspace)
+        qtbot.waitExposed(win)
         opened.append(win)
         return win
 
     yield open_
+    person.answer = lambda title, question: True  # closing mid-run asks; tear-down says yes
     for win in opened:
         # Not qtbot.addWidget: pytest-qt would delete the window before its threads end.
         win.close()

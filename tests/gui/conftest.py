@@ -31,29 +31,46 @@ def wait_idle(qtbot, timeout: int = WAIT_MS) -> None:
     qtbot.waitUntil(lambda: not worker.active_handles(), timeout=timeout)
 
 
-def _load(qtbot, win, path, task=None):
-    """Open a data file through the data panel's API and wait for its report."""
-    with qtbot.waitSignal(win.data_panel.data_ready, timeout=WAIT_MS) as blocker:
-        win.data_panel.load_file(path, task)
-    return blocker.args[0]
+def _load(qtbot, person, win, path, task=None):
+    """Open a data file as a person does: the Data tab's "Open a file…" button, the path typed
+    into the file dialog, Enter; then, if ``task`` differs from what was picked, the task list.
+    Waits for the data report; returns it (jobs.DataResult)."""
+    panel = win.data_panel
+    outcome = []
+    panel.data_ready.connect(outcome.append)
+    panel.load_failed.connect(lambda m, d: outcome.append(f"failed: {m}"))
+    if win.tabs.currentIndex() != 0:
+        person.click_tab(win.tabs, 0)
+    person.will_choose_file(path)
+    person.click(person.find(win, "openFileButton"))
+    qtbot.waitUntil(lambda: bool(outcome), timeout=WAIT_MS)
+    if task is not None and panel.task != task:
+        outcome.clear()
+        person.choose_data(person.find(win, "taskCombo"), task)
+        qtbot.waitUntil(lambda: bool(outcome), timeout=WAIT_MS)
+    panel.data_ready.disconnect(outcome.append)
+    assert not isinstance(outcome[-1], str), outcome[-1]
+    return outcome[-1]
 
 
-def _train(qtbot, win, seconds: int = 4, preset: str = "tiny"):
-    """Start a short training run and wait for it to finish; returns the result dict."""
+def _train(qtbot, person, win, seconds: int = 4, preset: str = "tiny"):
+    """Start a short training run by clicks and wait for it to finish; returns the result dict."""
+    outcome = []
     panel = win.train_panel
-    panel.time_limit.setValue(seconds)
-    for b in panel.preset_group.buttons():
-        b.setChecked(b.property("preset") == preset)
-    with qtbot.waitSignal(panel.training_finished, timeout=WAIT_MS) as blocker:
-        assert panel.start_training()
-    return blocker.args[0]
+    panel.training_finished.connect(outcome.append)
+    panel.training_failed.connect(lambda m, d: outcome.append(f"failed: {m}\n{d}"))
+    person.start_training(win, seconds, preset)
+    qtbot.waitUntil(lambda: bool(outcome), timeout=WAIT_MS)
+    panel.training_finished.disconnect(outcome.append)
+    assert not isinstance(outcome[0], str), outcome[0]
+    return outcome[0]
 
 
 @pytest.fixture
-def load_data(qtbot):
-    return lambda win, path, task=None: _load(qtbot, win, path, task)
+def load_data(qtbot, person):
+    return lambda win, path, task=None: _load(qtbot, person, win, path, task)
 
 
 @pytest.fixture
-def train_short(qtbot):
-    return lambda win, seconds=4, preset="tiny": _train(qtbot, win, seconds, preset)
+def train_short(qtbot, person):
+    return lambda win, seconds=4, preset="tiny": _train(qtbot, person, win, seconds, preset)

@@ -103,20 +103,33 @@ def stop_gui_garbage_collection(app) -> None:
     gc.collect()
 
 
-def run_app(argv: list[str] | None = None) -> int:
-    """Open the main window with the bundled sample (or the file given) and run the event loop."""
-    app = make_app(argv)
+def open_main_window(argv: list[str] | None = None, settings=None, workspace=None):
+    """The window ``tinystudio`` shows: the file given opens at once, else the last project
+    or file (after asking), else the bundled sample.
+
+    ``settings`` and ``workspace`` default to the user's own (tests pass temporary ones).
+    """
+    make_app(argv)
     from PySide6.QtCore import QTimer
 
     from .main_window import MainWindow
 
-    win = MainWindow()
+    win = MainWindow(settings=settings, workspace=workspace)
     win.show()
     args = [a for a in (argv or [])[1:] if not a.startswith("-")]
     if args:
         QTimer.singleShot(0, lambda: _open_arg(win, args[0]))
     else:
         QTimer.singleShot(0, win.reopen_last_or_sample)
+    return win
+
+
+def run_app(argv: list[str] | None = None) -> int:
+    """Open the main window with the bundled sample (or the file given) and run the event loop."""
+    app = make_app(argv)
+    from PySide6.QtCore import QTimer
+
+    win = open_main_window(argv)
     # Ctrl+C in the terminal closes the window the normal way (stopping training first).
     signal.signal(signal.SIGINT, lambda *_: QTimer.singleShot(0, win.close))
     return app.exec()

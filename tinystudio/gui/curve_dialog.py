@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from tinystudio.i18n import fmt_percent, tr, tr_n, tr_noop
 
 from . import worker
+from .naming import named
 from .plots import METRIC_COLOUR, VAL_COLOUR, style_plot
 
 AUGMENTATIONS = (
@@ -157,6 +158,18 @@ class CurveDialog(QDialog):
         lay.addLayout(buttons)
         lay.addWidget(self.plot, 1)
         lay.addWidget(self.table)
+        for widget, key, words in (
+            (self.sizes, "curveSizes", tr("Examples per label")),
+            (self.pretrain, "curveReadingTime", tr("Reading time first")),
+            (self.epochs, "curvePasses", tr("Passes per point")),
+            (self.run_button, "runCurve", tr("Run the learning curve")),
+            (self.stop_button, "stopCurve", tr("Stop the learning curve")),
+            (self.status, "curveStatus", tr("Learning curve status")),
+            (self.table, "curveTable", tr("Accuracy per number of labels")),
+        ):
+            named(widget, key, words)
+        for key, box in self.augment.items():
+            named(box, f"augment_{key}", box.text())
 
     @property
     def running(self) -> bool:

@@ -28,6 +28,7 @@ from tinystudio.i18n import tr, tr_n, tr_noop
 
 from . import help_texts, jobs, worker
 from .icons import icon
+from .naming import named
 from .plots import BarChart
 from .table_model import RowsTableModel, fit_columns, tune_view
 
@@ -183,6 +184,20 @@ class DataPanel(QWidget):
         lay.addWidget(self.banner)
         lay.addWidget(split, 1)
         self._set_banner("info", tr("Open a CSV file with one text per row (and a label column to sort texts into groups)."))
+        for widget, key, words in (
+            (self.open_button, "openFileButton", tr("Open a data file")),
+            (self.file_label, "fileLabel", tr("Open file")),
+            (self.task_combo, "taskCombo", tr("What the model should do")),
+            (self.text_combo, "textColumnCombo", tr("Column with the texts")),
+            (self.label_combo, "labelColumnCombo", tr("Column with the labels")),
+            (self.banner, "dataBanner", tr("Data status")),
+            (self.table, "dataTable", tr("Rows of the file")),
+            (self.summary, "dataSummary", tr("Rows read and used")),
+            (self.chart, "dataLabelChart", tr("Examples per label")),
+            (self.problems, "problemsList", tr("What TinyStudio noticed")),
+            (self.tokens_view, "tokensView", tr("How the model will read the selected row (tokens)")),
+        ):
+            named(widget, key, words)
 
     # -- public API -----------------------------------------------------------------------
     @property

@@ -27,6 +27,7 @@ from tinystudio.i18n import tr
 from . import help_texts
 from .evaluate_words import bits_reference, classify_notes
 from .model_list import CompareView, ModelBar
+from .naming import named
 
 MAX_LISTED = 500  # examples listed for one confusion-matrix cell
 
@@ -118,6 +119,15 @@ class EvaluatePanel(QWidget):
         lay.addWidget(self.classify_view, 1)
         lay.addWidget(self.generate_view, 1)
         self.generate_view.setVisible(False)
+        for widget, key, words in (
+            (self.headline, "evalHeadline", tr("Test scores")),
+            (self.per_class, "perLabelTable", tr("Scores per label")),
+            (self.confusion, "confusionMatrix", tr("Confusion matrix")),
+            (self.examples_title, "examplesTitle", tr("Which texts are listed")),
+            (self.examples, "examplesTable", tr("Test texts and the model's answers")),
+            (self.samples, "evalSamples", tr("Texts the model wrote")),
+        ):
+            named(widget, key, words)
         self.stack = QStackedWidget()
         self.stack.addWidget(results)
         self.stack.addWidget(self.compare_view)

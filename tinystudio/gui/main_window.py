@@ -40,6 +40,7 @@ from .evaluate_panel import EvaluatePanel
 from .label_panel import LabelPanel
 from .menus import build_menus
 from .model_session import ModelSession
+from .naming import named
 from .project import Project, ProjectError, normalise, open_project, save_project
 from .steps import WindowState, model_fits, step_hint
 from .train_panel import TrainPanel
@@ -151,7 +152,7 @@ class MainWindow(QMainWindow):
         self.train_panel.out_dir_provider = self._new_model_dir
         self.model_session = ModelSession(self)  # the models trained on this file (Evaluate tab)
 
-        self.tabs = QTabWidget()
+        self.tabs = named(QTabWidget(), "stepTabs", tr("Steps"))
         self.tabs.setDocumentMode(True)
         for panel, name, tip in (
             (self.data_panel, tr("1 · Data"), tr("Open your file and check it")),

@@ -31,6 +31,7 @@ def build_menus(win) -> dict[str, QAction]:
 
     def act(name, text, slot, shortcut=None, tip=""):
         a = QAction(text, win)
+        a.setObjectName(f"action_{name}")
         if shortcut:
             a.setShortcut(QKeySequence(shortcut))
         a.setToolTip(tip or text)
@@ -67,9 +68,11 @@ def build_menus(win) -> dict[str, QAction]:
             win.save_project_to(path)
 
     file_menu = win.menuBar().addMenu(tr("&File"))
+    file_menu.setObjectName("fileMenu")
     file_menu.addAction(act("open", tr("&Open data file…"), ask_open_data, QKeySequence.StandardKey.Open, tr("Open a CSV or text file (Ctrl+O)")))
     file_menu.addAction(act("sample", tr("Open the &sample data"), win.open_sample, tip=tr("The bundled example: dictionary definitions sorted by topic")))
     recent = file_menu.addMenu(tr("Open &recent"))
+    recent.setObjectName("recentMenu")
 
     def fill_recent():
         recent.clear()
@@ -89,6 +92,7 @@ def build_menus(win) -> dict[str, QAction]:
     file_menu.addAction(act("quit", tr("&Quit"), win.close, "Ctrl+Q"))
 
     train_menu = win.menuBar().addMenu(tr("&Train"))
+    train_menu.setObjectName("trainMenu")
     train_menu.addAction(act("start", tr("&Start training"), win.train_panel.start_training, "Ctrl+Return", tr("Start training (Ctrl+Enter)")))
     train_menu.addAction(act("pause", tr("&Pause / resume"), win.train_panel.toggle_pause, "Ctrl+Shift+P"))
     train_menu.addAction(act("stop", tr("S&top training"), win.train_panel.stop, "Ctrl+.", tr("Stop and keep the best model so far (Ctrl+.)")))
@@ -97,6 +101,7 @@ def build_menus(win) -> dict[str, QAction]:
                              tip=tr("Is labelling more rows worth it? Accuracy against the number of labels")))
 
     view_menu = win.menuBar().addMenu(tr("&View"))
+    view_menu.setObjectName("viewMenu")
     for i in range(6):
         view_menu.addAction(act(f"tab{i}", tr("Step {n}").format(n=i + 1), lambda _c=False, i=i: win.show_tab(i), f"Ctrl+{i + 1}"))
 
@@ -113,6 +118,7 @@ def build_menus(win) -> dict[str, QAction]:
         acts[f"language_{lang}"] = a
 
     help_menu = win.menuBar().addMenu(tr("&Help"))
+    help_menu.setObjectName("helpMenu")
     help_menu.addAction(act("glossary", tr("&Words explained…"), lambda: _glossary(win), QKeySequence.StandardKey.HelpContents))
     help_menu.addAction(act("about", tr("&About TinyStudio"), lambda: QMessageBox.about(
         win, tr("About TinyStudio"), f"TinyStudio {__version__}<br>"

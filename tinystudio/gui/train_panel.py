@@ -45,6 +45,7 @@ from . import help_texts, jobs, worker
 from .budget import DEFAULT_BUDGET, BudgetChooser
 from .icons import icon
 from .leaderboard import Leaderboard
+from .naming import named
 from .plots import TrainingPlots
 from .size_estimates import format_params, format_seconds, size_text
 from .steps import train_status_is_stale
@@ -90,6 +91,7 @@ class TrainPanel(QWidget):
         for row, (key, name, words) in enumerate(PRESETS):
             rb = QRadioButton(tr("{size} — {words}").format(size=tr(name), words=tr(words)))
             rb.setProperty("preset", key)
+            named(rb, f"preset{name}", rb.text())
             rb.setToolTip(help_texts.tip("preset"))
             self.preset_group.addButton(rb, row)
             info = QLabel("")
@@ -182,6 +184,23 @@ class TrainPanel(QWidget):
         lay.addWidget(self.leaderboard, 1)
         lay.addWidget(self.plots, 3)
         lay.addWidget(self.samples_box, 1)
+        for widget, key, words in (
+            (self.advanced, "advancedSettings", tr("Advanced settings")),
+            (self.time_limit, "timeLimit", tr("Time limit in seconds")),
+            (self.epochs, "epochs", tr("Passes over the data")),
+            (self.lr, "learningRate", tr("Learning rate")),
+            (self.batch, "batchSize", tr("Batch size")),
+            (self.seed, "seed", tr("Random seed")),
+            (self.kind, "modelKind", tr("Model kind")),
+            (self.start_button, "startTraining", tr("Start training")),
+            (self.pause_button, "pauseTraining", tr("Pause or resume training")),
+            (self.stop_button, "stopTraining", tr("Stop training")),
+            (self.progress, "trainProgress", tr("Training progress")),
+            (self.status, "trainStatus", tr("Training status")),
+            (self.hint, "trainHint", tr("Training advice")),
+            (self.samples, "trainSamples", tr("What the model writes so far")),
+        ):
+            named(widget, key, words)
         self._set_running(False)
         self.set_data(None)
 

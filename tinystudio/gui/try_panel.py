@@ -27,6 +27,7 @@ from tinystudio.i18n import tr, tr_noop
 
 from . import help_texts, jobs, worker
 from .icons import icon
+from .naming import named
 
 DEBOUNCE_MS = 250  # wait this long after the last key press before asking the model
 MAX_BARS = 12  # labels shown with a probability bar
@@ -147,6 +148,20 @@ class TryPanel(QWidget):
         lay = QVBoxLayout(self)
         lay.addWidget(self.model_label)
         lay.addWidget(self.stack, 1)
+        for widget, key, words in (
+            (self.model_label, "tryModel", tr("Model in use")),
+            (self.input, "tryInput", tr("Your text")),
+            (self.answer, "tryAnswer", tr("The model's answer")),
+            (self.bars_box, "tryBars", tr("How sure the model is about each label")),
+            (self.prompt, "tryPrompt", tr("Beginning of the text")),
+            (self.temperature, "tryTemperature", tr("Temperature")),
+            (self.top_k, "tryTopK", tr("Top-k")),
+            (self.length, "tryLength", tr("Length in tokens")),
+            (self.generate_button, "writeButton", tr("Write")),
+            (self.stop_button, "stopWriting", tr("Stop writing")),
+            (self.output, "tryOutput", tr("What the model writes")),
+        ):
+            named(widget, key, words)
         self._set_generating(False)
 
     # -- model ----------------------------------------------------------------------------
