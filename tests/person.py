@@ -15,8 +15,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QPoint, Qt, QTimer
-from PySide6.QtGui import QAction
+from PySide6.QtCore import QMimeData, QObject, QPoint, QPointF, Qt, QTimer, QUrl
+from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
@@ -125,6 +125,19 @@ class Person:
         assert index >= 0, f"{data!r} is not in {combo.objectName()}"
         self.choose(combo, combo.itemText(index))
 
+    def drop_files(self, widget: QWidget, *paths) -> None:
+        """Drag files from a file manager and drop them on ``widget`` (the events Qt delivers)."""
+        self._check_reachable(widget)
+        mime = QMimeData()
+        mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+        pos = widget.rect().center()
+        copy, left, none = Qt.DropAction.CopyAction, LEFT, Qt.KeyboardModifier.NoModifier
+        enter = QDragEnterEvent(pos, copy, mime, left, none)
+        QApplication.sendEvent(widget, enter)
+        assert enter.isAccepted(), f"{widget!r} refuses the drag"
+        drop = QDropEvent(QPointF(pos), copy, mime, left, none)
+        QApplication.sendEvent(widget, drop)
+
     # -- menus ------------------------------------------------------------------------------
     def menu(self, window, menu_name: str, action_name: str) -> None:
         """Open a menu of the menu bar and click one entry: ``menu(win, "fileMenu", "action_open")``."""
@@ -183,12 +196,18 @@ class Person:
         assert spin.value() == value, f"{spin.objectName()} shows {spin.text()!r}, not {value}"
 
     # -- the main window's recipes --------------------------------------------------------
-    def set_time_limit(self, win, seconds: int) -> None:
-        """Train tab: open Advanced settings (if closed) and type the time limit."""
+    def open_advanced(self, win) -> None:
+        """Train tab: tick "Advanced settings" if it is closed."""
         advanced = self.find(win, "advancedSettings")
         if not advanced.isChecked():
             self.click_check(advanced)
-        self.set_number(self.find(win, "timeLimit"), seconds)
+
+    def set_time_limit(self, win, seconds: int) -> None:
+        """Train tab: type the time limit (opening Advanced settings if it is in there)."""
+        spin = self.find(win, "timeLimit")
+        if not spin.isVisible():
+            self.open_advanced(win)
+        self.set_number(spin, seconds)
 
     def start_training(self, win, seconds: int | None = None, preset: str | None = None) -> None:
         """Train tab: time limit, model size, then a click on the visible Start button."""
@@ -197,7 +216,10 @@ class Person:
         if seconds is not None:
             self.set_time_limit(win, seconds)
         if preset is not None:
-            self.click(self.find(win, f"preset{preset.capitalize()}"))
+            radio = self.find(win, f"preset{preset.capitalize()}")
+            if not radio.isVisible():
+                self.open_advanced(win)
+            self.click(radio)
         self.click(self.find(win, "startTraining"))
         assert win.training, "clicking Start did not start training"
 

@@ -5,11 +5,10 @@ Qt and pyqtgraph load and draw, the bundled sample is found, torch trains and pr
 model is quantized to int8 and exported to ONNX, and ONNX Runtime gives the same answers.
 It prints ONE line of JSON on stdout and returns 0 when every required step passed, else 1.
 
-The app's main window (``gui``), the compression lab (``core.compress``) and the ONNX export
-(``core.export``) are optional here: when a build does not have them yet, their steps are
-reported as
-``{"ok": null, "skipped": "not available ..."}`` and do not fail the test. When they exist and
-fail, the test fails.
+Every step is required: a part that fails to import (the main window, int8 quantization,
+the ONNX exporter or ONNX Runtime missing from a bundle) is a failure with its error, never
+"skipped". Only a step whose prerequisite failed is reported as
+``{"ok": null, "skipped": "needs ..."}`` (and the prerequisite's failure fails the test).
 """
 
 from __future__ import annotations
@@ -39,10 +38,6 @@ PROBE_TEXTS = [
 ]
 
 
-class _Skip(Exception):
-    """A step whose code is not in this build (an optional feature not written yet)."""
-
-
 class _Run:
     """Runs named steps, timing each and recording ``ok`` / ``error`` / ``skipped``."""
 
@@ -60,9 +55,6 @@ class _Run:
         t0 = time.perf_counter()
         try:
             extra = fn() or {}
-        except _Skip as exc:
-            self.steps[name] = {"ok": None, "skipped": str(exc)}
-            return
         except BaseException as exc:  # noqa: BLE001 - every failure must land in the summary
             if isinstance(exc, KeyboardInterrupt):
                 raise
@@ -139,14 +131,10 @@ def _qt(state: dict) -> dict:
 
 def _window(state: dict, workdir: Path) -> dict:
     """The app's own main window opens (with throw-away settings and workspace)."""
-    try:
-        from .gui.app import make_app
-        from .gui.main_window import MainWindow
-    except ModuleNotFoundError as exc:
-        if exc.name in ("tinystudio.gui.app", "tinystudio.gui.main_window"):
-            raise _Skip(f"not available in this build ({exc})") from None
-        raise  # a library missing from the bundle is a failure, not a skip
     from PySide6.QtCore import QSettings
+
+    from .gui.app import make_app
+    from .gui.main_window import MainWindow
 
     app = make_app([sys.argv[0]])
     settings = QSettings(str(workdir / "settings.ini"), QSettings.Format.IniFormat)
@@ -298,10 +286,7 @@ def _predict(state: dict) -> dict:
 
 
 def _int8(state: dict) -> dict:
-    try:
-        from .core.compress.quantize import quantize_int8
-    except ImportError as exc:
-        raise _Skip(f"not available in this build ({exc})") from None
+    from .core.compress.quantize import quantize_int8  # missing from a bundle: a failure
     small = quantize_int8(state["model"])
     labels = [p.label for p in small.predict(PROBE_TEXTS)]
     state["int8_model"] = small
@@ -315,13 +300,10 @@ def _onnx(state: dict, workdir: Path) -> dict:
     a few of them, which the exporter rightly refuses (agreement < 99%). Quantization is
     covered by the int8 step; this step proves the ONNX exporter and ONNX Runtime are bundled.
     """
-    try:
-        from .core.export import export_model
-    except ImportError as exc:
-        raise _Skip(f"not available in this build ({exc})") from None
     import numpy as np
-    import onnxruntime as ort
+    import onnxruntime as ort  # missing from a bundle: a failure, not a skip
 
+    from .core.export import export_model
     from .core.training.batches import encode_for_classify, eval_batches
 
     model, data = state["model"], state["dataset"]

@@ -76,8 +76,8 @@ def _imbalanced_csv(path):
     import random
 
     rnd = random.Random(0)
-    animals = "cat dog horse wolf bear tiger lion fox deer owl".split()
-    foods = "bread cheese apple soup rice cake honey pear bean milk".split()
+    animals = ["cat", "dog", "horse", "wolf", "bear", "tiger", "lion", "fox", "deer", "owl"]
+    foods = ["bread", "cheese", "apple", "soup", "rice", "cake", "honey", "pear", "bean", "milk"]
     rows = ["text,label"]
     for label, words, n in (("animal", animals, 300), ("food", foods, 60), ("rare", animals, 20)):
         rows += [f"{' '.join(rnd.choices(words, k=6))},{label}" for _ in range(n)]

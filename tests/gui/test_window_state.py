@@ -3,22 +3,10 @@ title, the question before quitting with unsaved work, and reopening the last se
 
 from __future__ import annotations
 
-import pytest
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
-
-from tinystudio.gui.main_window import MainWindow
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
 WAIT_MS = 90_000
-REAL_CONFIRM = MainWindow.confirm  # the fixtures replace it; these tests answer the real dialog
-
-
-@pytest.fixture
-def real_dialogs(monkeypatch):
-    """The window's real yes/no dialogs; afterwards (closing the test's windows) yes again."""
-    monkeypatch.setattr(MainWindow, "confirm", REAL_CONFIRM)
-    yield
-    monkeypatch.setattr(MainWindow, "confirm", lambda self, title, question: True)
 
 
 def shown_title(win) -> str:
@@ -32,24 +20,17 @@ def shown_title(win) -> str:
     return title or QApplication.applicationName()
 
 
-def answer_next_question(qtbot, button, seen: list) -> None:
-    """Click ``button`` in the next message box that opens (as a person would)."""
+def answers(person, *replies: bool) -> list[str]:
+    """The person answers the next yes/no questions in the real dialog with ``replies`` (then
+    yes); returns the list the questions' texts are added to."""
+    queue, seen = list(replies), []
 
-    tries = [0]
+    def answer(title, question):
+        seen.append(question)
+        return queue.pop(0) if queue else True
 
-    def click():
-        box = QApplication.activeModalWidget()
-        if not isinstance(box, QMessageBox) or not box.isVisible():
-            tries[0] += 1
-            if tries[0] < 1000:  # ~20 s, then the test's own wait fails
-                QTimer.singleShot(20, click)
-            return
-        seen.append(box.text())
-        target = box.button(button)
-        assert target is not None and target.isVisible() and target.isEnabled()
-        qtbot.mouseClick(target, Qt.MouseButton.LeftButton)
-
-    QTimer.singleShot(0, click)
+    person.answer = answer
+    return seen
 
 
 def press_ctrl_q(qtbot, win) -> None:
@@ -59,7 +40,7 @@ def press_ctrl_q(qtbot, win) -> None:
 
 
 def test_hint_status_and_title_follow_the_file_task_and_model(
-    window, qtbot, load_data, train_short, small_classify_csv, classify_sample, tmp_path, monkeypatch
+    window, qtbot, person, load_data, train_short, small_classify_csv, classify_sample, tmp_path
 ):
     assert shown_title(window) == "TinyStudio"
     load_data(window, small_classify_csv, "classify")
@@ -73,8 +54,8 @@ def test_hint_status_and_title_follow_the_file_task_and_model(
     assert shown_title(window) == "topics_small.csv* — TinyStudio"  # a model not saved in a project
 
     # Switch the task with the keyboard: the file is read again for the other task.
-    combo = window.data_panel.task_combo
-    window.show_tab(0)
+    combo = person.find(window, "taskCombo")
+    person.click_tab(window.tabs, 0)
     combo.setFocus()
     with qtbot.waitSignal(window.data_panel.data_ready, timeout=WAIT_MS):
         qtbot.keyClick(combo, Qt.Key.Key_Down)
@@ -84,58 +65,59 @@ def test_hint_status_and_title_follow_the_file_task_and_model(
     assert "see how good" not in window.hint.text()
     assert "press Start training" in window.hint.text()
 
-    # Open another file (File ▸ Open, answered through the dialog's seam): "Next" is to train on it.
-    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(classify_sample), "")))
+    # Open another file (Ctrl+O, the path typed into the file dialog): "Next" is to train on it.
+    person.will_choose_file(classify_sample)
     with qtbot.waitSignal(window.data_panel.data_ready, timeout=WAIT_MS):
-        window.activateWindow()
-        qtbot.keyClick(window, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier)
-    window.data_panel.task_combo.setCurrentIndex(window.data_panel.task_combo.findData("classify"))
+        person.press(window, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier)
+    with qtbot.waitSignal(window.data_panel.data_ready, timeout=WAIT_MS):
+        person.choose_data(combo, "classify")
     qtbot.waitUntil(lambda: window.data_panel.can_train and window.data_panel.task == "classify", timeout=WAIT_MS)
     hint = window.hint.text()
     assert "see how good" not in hint
     assert "teach a model on wordnet_topics.csv" in hint and "earlier model" in hint
 
     # Save a project (Ctrl+S): the title names it once, and TinyStudio once.
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(tmp_path / "myproject"), "")))
-    qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    person.will_choose_file(tmp_path / "myproject")
+    person.press(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert person.file_dialogs[-1] == "Save the project as"
     assert shown_title(window) == "myproject.tinystudio — TinyStudio"
 
 
-def test_ctrl_q_with_an_unsaved_model_asks_first(window, real_dialogs, qtbot, load_data, train_short, small_classify_csv):
+def test_ctrl_q_with_an_unsaved_model_asks_first(window, person, qtbot, load_data, train_short, small_classify_csv):
     load_data(window, small_classify_csv, "classify")
     train_short(window, seconds=2)
-    seen: list[str] = []
-    answer_next_question(qtbot, QMessageBox.StandardButton.No, seen)
+    seen = answers(person, False, True)
     press_ctrl_q(qtbot, window)
     qtbot.waitUntil(lambda: bool(seen), timeout=20_000)
     assert "not saved in a project" in seen[0]
     qtbot.wait(100)
     assert window.isVisible()  # "No": still open, nothing lost
 
-    answer_next_question(qtbot, QMessageBox.StandardButton.Yes, seen)
     press_ctrl_q(qtbot, window)
     qtbot.waitUntil(lambda: not window.isVisible(), timeout=WAIT_MS)
     assert len(seen) == 2
 
 
-def test_ctrl_q_with_nothing_at_stake_quits_without_asking(window, real_dialogs, qtbot):
+def test_ctrl_q_with_nothing_at_stake_quits_without_asking(window, person, qtbot):
+    seen = answers(person)
     press_ctrl_q(qtbot, window)
     qtbot.waitUntil(lambda: not window.isVisible(), timeout=WAIT_MS)
+    assert seen == []
 
 
-def test_relaunch_offers_the_last_file_and_model(open_window, qtbot, load_data, train_short, small_classify_csv, tmp_path, monkeypatch):
+def test_relaunch_offers_the_last_file_and_model(open_window, qtbot, person, load_data, train_short, small_classify_csv, tmp_path):
     first = open_window(tmp_path / "ws")
     load_data(first, small_classify_csv, "classify")
     model_dir = train_short(first, seconds=2)["model_dir"]
-    press_ctrl_q(qtbot, first)  # the fixture's confirm answers yes
+    seen = answers(person, True)
+    press_ctrl_q(qtbot, first)  # "quit with a model not saved in a project?" Yes
     qtbot.waitUntil(lambda: not first.isVisible(), timeout=WAIT_MS)
+    assert len(seen) == 1
 
-    second = open_window(tmp_path / "ws")
-    monkeypatch.setattr(MainWindow, "confirm", REAL_CONFIRM)
-    seen: list[str] = []
-    answer_next_question(qtbot, QMessageBox.StandardButton.Yes, seen)
-    with qtbot.waitSignal(second.model_ready, timeout=WAIT_MS):
-        second.reopen_last_or_sample()  # what `tinystudio` does once the window is shown
+    # Opened as `tinystudio` opens it: it offers the last file and model.
+    seen = answers(person, True)
+    second = open_window(tmp_path / "ws", argv=["tinystudio"])
+    qtbot.waitUntil(lambda: second.model is not None, timeout=WAIT_MS)
     assert "topics_small.csv" in seen[0] and "model" in seen[0]
     qtbot.waitUntil(lambda: second.data_panel.can_train, timeout=WAIT_MS)
     assert second.data_panel.path == str(small_classify_csv)
@@ -143,11 +125,10 @@ def test_relaunch_offers_the_last_file_and_model(open_window, qtbot, load_data, 
     assert "see how good" in second.hint.text()
 
     # Answered "No": the sample opens as before.
-    third = open_window(tmp_path / "ws")
-    monkeypatch.setattr(MainWindow, "confirm", REAL_CONFIRM)
-    answer_next_question(qtbot, QMessageBox.StandardButton.No, seen)
-    with qtbot.waitSignal(third.data_panel.data_ready, timeout=WAIT_MS):
-        third.reopen_last_or_sample()
+    seen = answers(person, False)
+    third = open_window(tmp_path / "ws", argv=["tinystudio"])
+    qtbot.waitUntil(lambda: third.data_panel.can_train, timeout=WAIT_MS)
+    assert len(seen) == 1
     assert third.data_panel.path.endswith("wordnet_topics.csv") and third.model is None
 
 

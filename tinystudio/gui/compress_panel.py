@@ -60,6 +60,7 @@ class CompressPanel(QWidget):
         self.dataset = None
         self.result = None  # the last run's LabResult
         self.handle: worker.TaskHandle | None = None
+        self.stopped_by_user = False  # the last run ended because Stop was pressed
         self._model_key: tuple | None = None  # which model the table's rows belong to
 
         # Methods and settings: one method per line, its settings beside it.
@@ -224,6 +225,7 @@ class CompressPanel(QWidget):
             return
         self.plots.setVisible(any(s["method"] == "distill" or s.get("finetune_seconds") for s in steps))
         self.progress.setValue(0)
+        self.stopped_by_user = False
         self.status.setText(tr("Starting…"))
         self.handle = worker.start(
             "compress", run_compression, self.model_dir, steps, str(variants_dir(self.model_dir)),
@@ -238,6 +240,7 @@ class CompressPanel(QWidget):
     def stop(self) -> None:
         if self.handle is not None:
             self.handle.stop()
+            self.stopped_by_user = True
             self.status.setText(tr("Stopping after the current step…"))
 
     # -- worker signals -------------------------------------------------------------------

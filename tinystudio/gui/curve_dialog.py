@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -85,6 +86,7 @@ def parse_sizes(text: str) -> list[int | None]:
 class CurveDialog(QDialog):
     point_added = Signal(dict)
     finished_curve = Signal(dict)
+    failed = Signal(str, str)  # message, details (also shown in a message box)
 
     def __init__(self, dataset, parent=None) -> None:
         super().__init__(parent)
@@ -94,6 +96,7 @@ class CurveDialog(QDialog):
         self.handle: worker.TaskHandle | None = None
         self.points: list[dict] = []
         self.result: dict | None = None
+        self.error: tuple[str, str] | None = None
 
         intro = QLabel(
             tr("TinyStudio trains small classifiers with only a few labelled examples per label, "
@@ -240,9 +243,18 @@ class CurveDialog(QDialog):
         self.finished_curve.emit(result)
 
     def _on_failed(self, message: str, details: str) -> None:
+        """The message stays in the status line; a message box gives it with its details."""
         self.run_button.setEnabled(True)
         self.stop_button.setEnabled(False)
         self.status.setText(message)
+        self.error = (message, details)
+        box = QMessageBox(QMessageBox.Icon.Warning, tr("The learning curve failed"), message,
+                          QMessageBox.StandardButton.Ok, self)  # fmt: skip
+        if details:
+            box.setDetailedText(details)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+        self.failed.emit(message, details)
 
     def closeEvent(self, event) -> None:
         if self.running:

@@ -51,15 +51,6 @@ MAX_RECENT = 8
 SETTINGS_VERSION = 1
 
 
-def _optional_panel(module: str, name: str):
-    """The Compress / Export panel if its module exists, else None."""
-    try:
-        mod = __import__(f"tinystudio.gui.{module}", fromlist=[name])
-        return getattr(mod, name)()
-    except ImportError:
-        return None
-
-
 class _Page(QScrollArea):
     """A tab page that scrolls only when the window is smaller than its panel needs (800×600,
     200 % scaling); otherwise the panel fills the page exactly, as if there were no scroll area.
@@ -116,14 +107,6 @@ class _Page(QScrollArea):
         return panel.minimumSizeHint().height()
 
 
-def _placeholder() -> QWidget:
-    w = QWidget()
-    label = QLabel(tr("Compression (in a later version)"))
-    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-    QVBoxLayout(w).addWidget(label)
-    return w
-
-
 class MainWindow(QMainWindow):
     model_ready = Signal(object)  # the core TrainedModel now in use
     error_shown = Signal(str, str)  # message, details (also shown in a dialog)
@@ -147,8 +130,13 @@ class MainWindow(QMainWindow):
         self.evaluate_panel = EvaluatePanel()
         self.try_panel = TryPanel()
         self.label_panel = LabelPanel()
-        self.compress_panel = _optional_panel("compress_panel", "CompressPanel")
-        self.export_panel = _optional_panel("export_panel", "ExportPanel")
+        # Imported here, not at the top: they import pyqtgraph's heavier parts. An ImportError
+        # is a broken install and must show, never become a placeholder tab.
+        from .compress_panel import CompressPanel
+        from .export_panel import ExportPanel
+
+        self.compress_panel = CompressPanel()
+        self.export_panel = ExportPanel()
         self.train_panel.out_dir_provider = self._new_model_dir
         self.model_session = ModelSession(self)  # the models trained on this file (Evaluate tab)
 
@@ -159,8 +147,8 @@ class MainWindow(QMainWindow):
             (self.train_panel, tr("2 · Train"), tr("Teach a model with your data")),
             (self.evaluate_panel, tr("3 · Evaluate"), tr("See how good the model is on texts it never saw")),
             (self.try_panel, tr("4 · Try it"), tr("Type a text and see what the model does")),
-            (self.compress_panel or _placeholder(), tr("5 · Compress"), help_texts.tip("quantization")),
-            (self.export_panel or _placeholder(), tr("6 · Export"), tr("Save the model to use it elsewhere")),
+            (self.compress_panel, tr("5 · Compress"), help_texts.tip("quantization")),
+            (self.export_panel, tr("6 · Export"), tr("Save the model to use it elsewhere")),
             # Last: an external check clicks the tabs by index (1 Train, 2 Evaluate, 3 Try it).
             (self.label_panel, tr("Label"), tr("Label rows yourself (the ones that teach a model most) and check labels for mistakes")),
         ):
@@ -186,6 +174,9 @@ class MainWindow(QMainWindow):
         self.train_panel.training_failed.connect(lambda m, d: self.show_error(tr("Training failed"), m, d))
         self.train_panel.running_changed.connect(lambda _r: self._update_steps())
         self.try_panel.failed.connect(lambda m, d: self.show_error(tr("The model could not answer"), m, d))
+        self.train_panel.estimate_failed.connect(lambda m, d: self.show_error(tr("The training time could not be measured"), m, d))
+        self.compress_panel.failed.connect(self._compress_failed)
+        self.export_panel.failed.connect(lambda m, d: self.show_error(tr("The export failed"), m, d))
         self.data_panel.label_requested.connect(self.label_current_data)
         self.label_panel.failed.connect(lambda m, d: self.show_error(tr("Labelling stopped"), m, d))
         self.label_panel.train_requested.connect(self.train_with_labels)
@@ -490,6 +481,10 @@ class MainWindow(QMainWindow):
         dialog = CurveDialog(dataset, self)
         dialog.show()
         return dialog
+
+    def _compress_failed(self, message: str, details: str) -> None:
+        if not self.compress_panel.stopped_by_user:  # Stop pressed: the status line says so
+            self.show_error(tr("Compression failed"), message, details)
 
     def show_error(self, title: str, message: str, details: str = "") -> None:
         """A dialog with the plain message and the details behind a button; never blocks."""

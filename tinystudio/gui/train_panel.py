@@ -63,6 +63,7 @@ class TrainPanel(QWidget):
     training_started = Signal()
     training_finished = Signal(object)  # the dict returned by jobs.train_model
     training_failed = Signal(str, str)
+    estimate_failed = Signal(str, str)  # message, details: the size estimates could not be measured
     running_changed = Signal(bool)
 
     def __init__(self, parent=None) -> None:
@@ -274,8 +275,17 @@ class TrainPanel(QWidget):
             "estimate", jobs.estimate_params, ds.task, self.kind.currentData(), len(ds.label_names), ds, parent=self
         )
         handle.finished.connect(lambda est, h=handle: self._on_estimates(h, est))
-        handle.failed.connect(lambda *_: None)  # estimates are a nicety; training reports real errors
+        handle.failed.connect(lambda m, d, h=handle: self._on_estimate_failed(h, m, d))
         self._estimate_handle = handle
+
+    def _on_estimate_failed(self, handle, message: str, details: str) -> None:
+        """Training may still work, but the person is told (with the details) what went wrong."""
+        if handle is not self._estimate_handle:
+            return
+        self._estimate_handle = None
+        for info in self.preset_info.values():
+            info.setText(tr("time unknown (see the message)"))
+        self.estimate_failed.emit(message, details)
 
     def _on_estimates(self, handle, est: dict) -> None:
         if handle is self._estimate_handle:
