@@ -49,6 +49,7 @@ class Person:
         self.questions: list[tuple[str, str, bool]] = []  # (title, text, answer) as asked
         self.file_dialogs: list[str] = []  # titles of the file dialogs answered
         self._busy = False
+        self._file_dialog_said = ""
         self._timer = QTimer()
         self._timer.setInterval(20)
         self._timer.timeout.connect(self._look_for_dialogs)
@@ -115,7 +116,12 @@ class Person:
         self.qtbot.waitUntil(view.isVisible, timeout=5_000)
         item = combo.model().index(index, combo.modelColumn())
         view.scrollTo(item)
-        self.qtbot.mouseClick(view.viewport(), LEFT, pos=view.visualRect(item).center())
+        rect = view.visualRect(item).intersected(view.viewport().rect())  # the visible part
+        # The list ignores a release that comes within a double-click time of its opening
+        # (the release of the click that opened it); a person's next click comes later.
+        self.qtbot.wait(QApplication.doubleClickInterval() + 50)
+        self.qtbot.mouseMove(view.viewport(), rect.center())
+        self.qtbot.mouseClick(view.viewport(), LEFT, pos=rect.center())
         self.qtbot.waitUntil(lambda: not view.isVisible(), timeout=5_000)
         assert combo.currentIndex() == index
 
@@ -230,9 +236,14 @@ class Person:
         self._files.append(None if path is None else str(path))
 
     def _look_for_dialogs(self) -> None:
-        if self._busy:
-            return
         modal = QApplication.activeModalWidget()
+        if self._busy:
+            # A message from inside the file dialog being answered ("file not found"...):
+            # read it and press OK, so the answer fails with it instead of hanging.
+            if isinstance(modal, QMessageBox) and isinstance(modal.parent(), QFileDialog) and modal.isVisible():
+                self._file_dialog_said = modal.text()
+                self.qtbot.mouseClick(modal.buttons()[0], LEFT)
+            return
         self._busy = True
         try:
             if isinstance(modal, QFileDialog) and self._files and modal.isVisible():
@@ -271,8 +282,11 @@ class Person:
             QTest.qWait(30)
             if not dialog.isVisible():
                 return
+            if self._file_dialog_said:
+                break
         self.qtbot.mouseClick(buttons.button(QDialogButtonBox.StandardButton.Cancel), LEFT)
-        raise AssertionError(f"the file dialog {dialog.windowTitle()!r} did not take {path!r}")
+        raise AssertionError(f"the file dialog {dialog.windowTitle()!r} did not take {path!r}: "
+                             f"{self._file_dialog_said or 'it stayed open'}")
 
     def message_box(self, timeout: int = WAIT_MS) -> QMessageBox:
         """Wait for a message box (an error or notice) to show, and return it (still open)."""

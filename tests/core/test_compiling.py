@@ -101,7 +101,12 @@ def test_compile_setting_is_checked():
 
 
 def test_really_compiled_training_learns_in_a_worker_thread(gen_data):
-    """The real compiler, on a thread as the app's worker runs it (falls back if none)."""
+    """The real compiler, on a thread as the app's worker runs it. Where this machine can
+    compile, it must: a run that fell back to plain training does not pass (the fallback has
+    its own tests above). Where it cannot, the test says why instead of passing."""
+    reason = compiling.unavailable_reason(CPU, "generate", "transformer", False)
+    if reason:
+        pytest.skip(f"torch.compile cannot run here: {reason}")
     events, out = [], {}
 
     def run():
@@ -114,7 +119,7 @@ def test_really_compiled_training_learns_in_a_worker_thread(gen_data):
     result = out["result"]
     notices = compile_notices(events)
     assert notices[0].startswith("Compiling the model")
-    assert notices[1].startswith("The model is compiled") or "failed" in notices[1]
+    assert notices[1].startswith("The model is compiled"), notices[1]
     losses = [e.loss for e in events if type(e).__name__ == "StepEvent"]
     assert losses[-1] < losses[0]
     assert result.val_metrics["bits_per_char"] < 5

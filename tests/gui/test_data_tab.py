@@ -7,9 +7,19 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "core"))
+from malformed import build_malformed_set  # noqa: E402
+
 DATA = Path(__file__).resolve().parent.parent / "data" / "malformed"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def malformed_files():
+    """The malformed files (written by tests/core/malformed.py; this module may run alone)."""
+    return build_malformed_set()
 WAIT_MS = 90_000
 
 
@@ -160,15 +170,15 @@ def test_recent_files_and_geometry_persist(open_window, qtbot, person, load_data
     load_data(first, small_corpus)
     load_data(first, classify_sample, "classify")
     load_data(first, classify_sample, "classify")  # opened twice: listed once, first
-    first.resize(900, 650)  # as the person drags the window's corner
-    first.move(40, 30)
+    first.resize(760, 560)  # as the person drags the window's corner (the offscreen screen is 800×600)
+    first.move(20, 10)
     qtbot.wait(50)
     person.press(first, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: not first.isVisible(), timeout=WAIT_MS)
 
     # The next window opens at the same size, and remembers the files, newest first.
     second = open_window(tmp_path / "ws")
-    assert (second.width(), second.height()) == (900, 650)
+    assert (second.width(), second.height()) == (760, 560)
     assert second.recent_files() == [str(classify_sample), str(small_corpus)]
     with qtbot.waitSignal(second.data_panel.data_ready, timeout=WAIT_MS):
         person.submenu(second, "fileMenu", "recentMenu", str(small_corpus))

@@ -48,7 +48,7 @@ def test_hint_status_and_title_follow_the_file_task_and_model(
     assert window.train_panel.start_button.text() == "Start training"  # the hint names the real button
     assert shown_title(window) == "topics_small.csv — TinyStudio"
 
-    train_short(window, seconds=2)
+    train_short(window, seconds=3)
     assert "see how good the model is" in window.hint.text()
     assert "Done" in window.train_panel.status.text()
     assert shown_title(window) == "topics_small.csv* — TinyStudio"  # a model not saved in a project
@@ -85,7 +85,7 @@ def test_hint_status_and_title_follow_the_file_task_and_model(
 
 def test_ctrl_q_with_an_unsaved_model_asks_first(window, person, qtbot, load_data, train_short, small_classify_csv):
     load_data(window, small_classify_csv, "classify")
-    train_short(window, seconds=2)
+    train_short(window, seconds=3)
     seen = answers(person, False, True)
     press_ctrl_q(qtbot, window)
     qtbot.waitUntil(lambda: bool(seen), timeout=20_000)
@@ -108,15 +108,15 @@ def test_ctrl_q_with_nothing_at_stake_quits_without_asking(window, person, qtbot
 def test_relaunch_offers_the_last_file_and_model(open_window, qtbot, person, load_data, train_short, small_classify_csv, tmp_path):
     first = open_window(tmp_path / "ws")
     load_data(first, small_classify_csv, "classify")
-    model_dir = train_short(first, seconds=2)["model_dir"]
+    model_dir = train_short(first, seconds=3)["model_dir"]
     seen = answers(person, True)
     press_ctrl_q(qtbot, first)  # "quit with a model not saved in a project?" Yes
     qtbot.waitUntil(lambda: not first.isVisible(), timeout=WAIT_MS)
     assert len(seen) == 1
 
     # Opened as `tinystudio` opens it: it offers the last file and model.
+    second = open_window(tmp_path / "ws", argv=["tinystudio"])  # asks once its window shows
     seen = answers(person, True)
-    second = open_window(tmp_path / "ws", argv=["tinystudio"])
     qtbot.waitUntil(lambda: second.model is not None, timeout=WAIT_MS)
     assert "topics_small.csv" in seen[0] and "model" in seen[0]
     qtbot.waitUntil(lambda: second.data_panel.can_train, timeout=WAIT_MS)
@@ -125,8 +125,8 @@ def test_relaunch_offers_the_last_file_and_model(open_window, qtbot, person, loa
     assert "see how good" in second.hint.text()
 
     # Answered "No": the sample opens as before.
-    seen = answers(person, False)
     third = open_window(tmp_path / "ws", argv=["tinystudio"])
+    seen = answers(person, False)
     qtbot.waitUntil(lambda: third.data_panel.can_train, timeout=WAIT_MS)
     assert len(seen) == 1
     assert third.data_panel.path.endswith("wordnet_topics.csv") and third.model is None

@@ -267,6 +267,13 @@ class TryPanel(QWidget):
         self.generate_button.setEnabled(not on)
         self.stop_button.setEnabled(on)
 
+    def showEvent(self, event) -> None:
+        """Coming to this tab, the keyboard goes to the text box: a person can type at once."""
+        super().showEvent(event)
+        box = self.input if self.stack.currentIndex() == 0 else self.prompt
+        if box.isEnabled():
+            box.setFocus(Qt.FocusReason.OtherFocusReason)
+
     def shutdown(self) -> None:
         self.stop_generation()
         self._debounce.stop()
