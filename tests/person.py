@@ -194,11 +194,12 @@ class Person:
         self.qtbot.keyClicks(widget, text)
 
     def set_number(self, spin: QAbstractSpinBox, value) -> None:
-        """Type a number into a spin box and press Enter."""
+        """Type a number into a spin box and press Tab to go on (Enter would also press a
+        dialog's default button)."""
         self.click(spin)
         self.qtbot.keyClick(spin, Qt.Key.Key_A, CTRL)
         self.qtbot.keyClicks(spin, str(value))
-        self.qtbot.keyClick(spin, Qt.Key.Key_Return)
+        self.qtbot.keyClick(spin, Qt.Key.Key_Tab)
         assert spin.value() == value, f"{spin.objectName()} shows {spin.text()!r}, not {value}"
 
     # -- the main window's recipes --------------------------------------------------------

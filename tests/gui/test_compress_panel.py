@@ -59,9 +59,16 @@ def test_panels_do_not_import_torch():
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
 
 
-def test_run_fills_table_and_charts_then_answers_side_by_side(qtbot, panel):
-    panel.prune.setChecked(True)
-    panel.int8.setChecked(True)
+def _tick(person, box, on: bool) -> None:
+    """Click a check box until it shows ``on`` (a person clicks it once or not at all)."""
+    if box.isChecked() != on:
+        person.click(box)
+    assert box.isChecked() == on
+
+
+def test_run_fills_table_and_charts_then_answers_side_by_side(qtbot, person, panel):
+    _tick(person, panel.prune, True)
+    _tick(person, panel.int8, True)
     with qtbot.waitSignal(panel.finished, timeout=WAIT_MS) as blocker:
         qtbot.mouseClick(panel.run_button, Qt.MouseButton.LeftButton)
         assert not panel.run_button.isEnabled() and panel.stop_button.isEnabled()
@@ -78,7 +85,7 @@ def test_run_fills_table_and_charts_then_answers_side_by_side(qtbot, panel):
     assert "prune 50% → int8" in panel.view.notes.toPlainText()
     assert len(result.variants) == 2
 
-    panel.view.prompt.setText("a small furry animal that lives in trees")
+    person.type_into(panel.view.prompt, "a small furry animal that lives in trees")
     with qtbot.waitSignal(panel.view.answered, timeout=WAIT_MS) as answers:
         qtbot.mouseClick(panel.view.ask_button, Qt.MouseButton.LeftButton)
     original, variant = answers.args
@@ -86,12 +93,12 @@ def test_run_fills_table_and_charts_then_answers_side_by_side(qtbot, panel):
     assert panel.view.answer_original.text() == original and panel.view.answer_variant.text() == variant
 
 
-def test_distillation_plots_live_and_stops_when_asked(qtbot, panel):
-    panel.int8.setChecked(False)
-    panel.distil.setChecked(True)
-    panel.student_kind.setCurrentText("fasttext")
-    panel.distil_time.setValue(600)
-    panel.run()
+def test_distillation_plots_live_and_stops_when_asked(qtbot, person, panel):
+    _tick(person, panel.int8, False)
+    _tick(person, panel.distil, True)
+    person.choose_data(panel.student_kind, "fasttext")
+    person.set_number(panel.distil_time, 600)
+    person.click(panel.run_button)
     assert panel.plots.isVisibleTo(panel)
     qtbot.waitUntil(lambda: panel.plots.point_count() > 0, timeout=WAIT_MS)
     with qtbot.waitSignal(panel.failed, timeout=WAIT_MS) as blocker:
@@ -100,24 +107,25 @@ def test_distillation_plots_live_and_stops_when_asked(qtbot, panel):
     assert panel.run_button.isEnabled() and not panel.running
 
 
-def test_without_a_dataset_the_training_file_is_proposed(qtbot, panel, tf_classify, model_copy):
+def test_without_a_dataset_the_training_file_is_proposed(qtbot, person, panel, tf_classify, model_copy):
     panel.set_model(str(model_copy), None)
     assert panel.data_row.isVisibleTo(panel)
     assert panel.data_path.text() == tf_classify[1].path
-    panel.prune.setChecked(False)
-    panel.int8.setChecked(False)
-    panel.run()
+    _tick(person, panel.prune, False)
+    _tick(person, panel.int8, False)
+    person.click(panel.run_button)
     assert "Tick at least one method" in panel.status.text() and not panel.running
 
 
-def test_export_panel_exports_and_reports_the_check(qtbot, no_leaks, tf_classify, tmp_path):
+def test_export_panel_exports_and_reports_the_check(qtbot, person, no_leaks, tf_classify, tmp_path):
     from tinystudio.gui.export_panel import ExportPanel
 
     p = ExportPanel()
     qtbot.addWidget(p)
     p.set_model(str(tf_classify[0]), tf_classify[1])
-    p.format.setCurrentIndex(p.format.findData("onnx-int8"))
-    p.out_path.setText(str(tmp_path / "exported"))
+    p.show()
+    person.choose_data(p.format, "onnx-int8")
+    person.type_into(p.out_path, str(tmp_path / "exported"))
     errors = []
     p.failed.connect(lambda m, d: errors.append((m, d)))
     qtbot.mouseClick(p.export_button, Qt.MouseButton.LeftButton)
@@ -129,5 +137,5 @@ def test_export_panel_exports_and_reports_the_check(qtbot, no_leaks, tf_classify
     assert "✔" in p.status.text() and "same answers" in p.status.text()
     # A second export into the same (now full) folder is refused in plain words.
     with qtbot.waitSignal(p.failed, timeout=WAIT_MS) as failed:
-        p.export()
+        person.click(p.export_button)
     assert "already exists" in failed.args[0]

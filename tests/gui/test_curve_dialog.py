@@ -16,27 +16,36 @@ def test_parse_sizes():
             parse_sizes(bad)
 
 
-def test_curve_dialog_draws_both_curves(window, qtbot, load_data, small_classify_csv):
+def _open_curve_dialog(person, qtbot, win):
+    """Train ▸ Learning curve…; returns the window that opens."""
+    from tinystudio.gui.curve_dialog import CurveDialog
+
+    person.menu(win, "trainMenu", "action_curve")
+    qtbot.waitUntil(lambda: any(d.isVisible() for d in win.findChildren(CurveDialog)), timeout=5_000)
+    return next(d for d in win.findChildren(CurveDialog) if d.isVisible())
+
+
+def test_curve_dialog_draws_both_curves(window, qtbot, person, load_data, small_classify_csv):
     load_data(window, small_classify_csv, "classify")
-    dialog = window.show_learning_curve()
-    assert dialog is not None
-    dialog.sizes.setText("3, 6")
-    dialog.pretrain.setValue(5)
-    dialog.epochs.setValue(2)
-    dialog.augment["word_dropout"].setChecked(True)
+    dialog = _open_curve_dialog(person, qtbot, window)
+    person.type_into(person.find(dialog, "curveSizes"), "3, 6")
+    person.set_number(person.find(dialog, "curveReadingTime"), 5)
+    person.set_number(person.find(dialog, "curvePasses"), 2)
+    person.click(person.find(dialog, "augment_word_dropout"))
     with qtbot.waitSignal(dialog.finished_curve, timeout=WAIT_MS) as blocker:
-        dialog.run()
+        person.click(person.find(dialog, "runCurve"))
     result = blocker.args[0]
     assert [p["per_class"] for p in result["points"]] == [3, 6]
     assert result["augment"] == ["word_dropout"]
-    assert dialog.table.rowCount() == 2
+    assert person.find(dialog, "curveTable").rowCount() == 2
     xs, ys = dialog.pre_curve.getData()
     assert list(xs) == [p["n_labels"] for p in result["points"]]
     assert all(0 <= y <= 1 for y in ys)
     dialog.close()
 
 
-def test_curve_needs_labelled_data(window, qtbot, load_data, small_corpus):
+def test_curve_needs_labelled_data(window, qtbot, person, load_data, small_corpus):
     load_data(window, small_corpus, "generate")
-    assert window.show_learning_curve() is None
-    assert "labels" in window.errors[-1][0]
+    person.menu(window, "trainMenu", "action_curve")
+    title, message, _details = person.read_and_close_message()
+    assert "labels" in message

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtWidgets import QProgressBar
+
 WAIT_MS = 120_000
 
 
@@ -59,8 +61,13 @@ def test_first_session_by_clicks(open_window, qtbot, person, tmp_path):
     person.type_into(person.find(win, "tryInput"), "a large wild cat with a striped coat")
     qtbot.waitUntil(lambda: any(f"<b>{name}</b>" in answer.text() for name in labels), timeout=WAIT_MS)
     assert "%" in answer.text()
-    bars = [b for b in person.find(win, "tryBars").findChildren(type(win.train_panel.progress)) if b.isVisible()]
-    assert len(bars) == min(len(labels), 12)
+    box = person.find(win, "tryBars")
+
+    def bars():
+        return [b for b in box.findChildren(QProgressBar) if b.isVisible()]
+
+    qtbot.waitUntil(lambda: len(bars()) == min(len(labels), 12), timeout=WAIT_MS)
+    bars = bars()
     assert all(b.text().endswith("%") for b in bars)
 
     # Compress: Run with the methods ticked by default; a measured row per variant.

@@ -132,20 +132,17 @@ def test_relaunch_offers_the_last_file_and_model(open_window, qtbot, person, loa
     assert third.data_panel.path.endswith("wordnet_topics.csv") and third.model is None
 
 
-def test_ctrl_q_while_training_asks_and_no_keeps_training(window, real_dialogs, qtbot, load_data, small_classify_csv):
+def test_ctrl_q_while_training_asks_and_no_keeps_training(window, person, qtbot, load_data, small_classify_csv):
     load_data(window, small_classify_csv, "classify")
     panel = window.train_panel
-    panel.time_limit.setValue(120)
-    window.show_tab(1)
-    qtbot.mouseClick(panel.start_button, Qt.MouseButton.LeftButton)
+    person.start_training(window, seconds=120)
     qtbot.waitUntil(lambda: panel.plots.point_count() > 0, timeout=WAIT_MS)
-    seen: list[str] = []
-    answer_next_question(qtbot, QMessageBox.StandardButton.No, seen)
+    seen = answers(person, False, True)
     press_ctrl_q(qtbot, window)
     qtbot.waitUntil(lambda: bool(seen), timeout=20_000)
     assert "Stop training and quit?" in seen[0]
+    qtbot.wait(100)
     assert window.isVisible() and window.training  # "No": training goes on
-    answer_next_question(qtbot, QMessageBox.StandardButton.Yes, seen)
     press_ctrl_q(qtbot, window)
     qtbot.waitUntil(lambda: not window.isVisible(), timeout=WAIT_MS)
     assert window.model is not None  # the stopped run's best model was kept
