@@ -27,7 +27,7 @@ def type_and_wait(qtbot, panel, text: str):
 
 
 def test_try_it_says_sure_only_as_far_as_calibration_supports(
-    window, qtbot, load_data, train_short, small_classify_csv, tmp_path, monkeypatch
+    window, qtbot, person, load_data, train_short, small_classify_csv, tmp_path
 ):
     load_data(window, small_classify_csv, "classify")
     result = train_short(window, seconds=3)
@@ -58,11 +58,9 @@ def test_try_it_says_sure_only_as_far_as_calibration_supports(
     config = json.loads((folder / "config.json").read_text())
     del config["calibration"]
     (folder / "config.json").write_text(json.dumps(config))
-    from PySide6.QtWidgets import QFileDialog
-
-    monkeypatch.setattr(QFileDialog, "getExistingDirectory", staticmethod(lambda *a, **k: str(folder)))
+    person.will_choose_file(folder)  # typed into the real folder dialog
     with qtbot.waitSignal(window.model_ready, timeout=WAIT_MS):
-        window.actions["open_model"].trigger()
+        person.menu(window, "fileMenu", "action_open_model")
     click_tab(qtbot, window, 3)
     panel.input.clear()
     type_and_wait(qtbot, panel, text)
