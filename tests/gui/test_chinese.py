@@ -168,25 +168,19 @@ def test_the_check_finds_english_text(chinese, window, qtbot):
     assert [where for where, _ in bad] == ["QLabel(leftover).text"]
 
 
-def test_open_sample_train_and_try_in_chinese(chinese, window, qtbot):
-    from PySide6.QtCore import Qt
-
+def test_open_sample_train_and_try_in_chinese(chinese, window, qtbot, person):
     assert window.tabs.tabText(1) == "2 · 训练"
     result = _open_sample(qtbot, window)
     panel = window.train_panel
-    bar = window.tabs.tabBar()
-    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(1).center())
+    person.click_tab(window.tabs, 1)
     assert window.tabs.currentIndex() == 1
-    panel.time_limit.setValue(3)
-    tiny = next(b for b in panel.preset_group.buttons() if b.property("preset") == "tiny")
-    qtbot.mouseClick(tiny, Qt.MouseButton.LeftButton)
     assert CJK.search(panel.start_button.text())
     with qtbot.waitSignal(panel.training_finished, timeout=WAIT_MS):
-        qtbot.mouseClick(panel.start_button, Qt.MouseButton.LeftButton)
+        person.start_training(window, 3, "tiny")  # clicks: time limit, size, Start
     assert CJK.search(panel.status.text()), panel.status.text()
     assert CJK.search(window.evaluate_panel.headline.text())
 
-    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(3).center())
+    person.click_tab(window.tabs, 3)
     assert window.tabs.currentIndex() == 3
     with qtbot.waitSignal(window.try_panel.prediction_shown, timeout=WAIT_MS) as blocker:
         qtbot.keyClicks(window.try_panel.input, "a small striped wild cat")
