@@ -246,7 +246,7 @@ def test_dialogs_are_chinese_too(chinese, window, qtbot):
 def test_a_model_that_writes_in_chinese(chinese, window, qtbot, load_data, train_short, small_corpus):
     """The generate side: its data report, training notices, scores and the writer's controls."""
     result = load_data(window, small_corpus, "generate")
-    train_short(window, seconds=3)
+    train_short(window, seconds=3, preset=None)  # the size the app picks
     for text in (window.train_panel.status.text(), window.evaluate_panel.headline.text(),
                  window.data_panel.file_label.text()):
         assert CJK.search(text), text
