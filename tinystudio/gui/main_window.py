@@ -155,6 +155,7 @@ class MainWindow(QMainWindow):
             self.tabs.setTabToolTip(self.tabs.addTab(_Page(panel), name), tip)
         self.hint = QLabel()
         self.hint.setObjectName("stepHint")
+        self.hint.setWordWrap(True)  # a long hint must wrap, not widen the window past 800 px
         self.hint.setStyleSheet("#stepHint{padding:6px 10px;font-weight:600}")
         central = QWidget()
         lay = QVBoxLayout(central)
