@@ -88,7 +88,7 @@ def test_evaluate_says_when_a_label_is_never_predicted_and_labels_are_imbalanced
     window, qtbot, load_data, train_short, tmp_path
 ):
     load_data(window, _imbalanced_csv(tmp_path / "imbalanced.csv"), "classify")
-    result = train_short(window, seconds=2)
+    result = train_short(window, seconds=3)
     m = result["metrics"]
     assert "rare" in m["never_predicted"] and m["imbalanced"]
     click_tab(qtbot, window, 2)
