@@ -243,8 +243,8 @@ def print_tables(rows: list[dict], summary: dict) -> None:
     gen = [r for r in rows if r["task"] == "generate"]
     if cls:
         print("\n| set | part | rows | classes | imbal. | TinyStudio acc / F1 | word LR acc / F1 | char SVM acc / F1 "
-              "| gap (points) | model | s used | stopped on | met? |")
-        print("|---|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---|---|")
+              "| gap (points) | model | s used | stopped on | load | met? |")
+        print("|---|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---|---:|---|")
         for r in cls:
             o = r["ours"]
             b = {x["model"]: x for x in r["baselines"]}
@@ -253,16 +253,17 @@ def print_tables(rows: list[dict], summary: dict) -> None:
             print(f"| {r['set']} | {r['part']} | {r['rows']:,} | {r['classes']} | {r['imbalance']:g} "
                   f"| {o['accuracy']:.3f} / {o['macro_f1']:.3f} | {lr['accuracy']:.3f} / {lr['macro_f1']:.3f} "
                   f"| {svm['accuracy']:.3f} / {svm['macro_f1']:.3f} | {gap} | {o.get('chosen') or o['kind']} "
-                  f"| {o['seconds']:.0f} / {r['budget']:.0f} | {o['stopped_on']} | {'yes' if r['target_met'] else '**no**'} |")  # fmt: skip
+                  f"| {o['seconds']:.0f} / {r['budget']:.0f} | {o['stopped_on']} | {r.get('load_average', ['?'])[0]} "
+                  f"| {'yes' if r['target_met'] else '**no**'} |")  # fmt: skip
     if gen:
         print("\n| corpus | part | chars | budget s | TinyStudio bits/char | s used | stopped on | reference bits/char "
-              "| ref s | met? |")
-        print("|---|---|---:|---:|---:|---:|---|---:|---:|---|")
+              "| ref s | load | met? |")
+        print("|---|---|---:|---:|---:|---:|---|---:|---:|---:|---|")
         for r in gen:
             o, ref = r["ours"], r["reference"]
             print(f"| {r['set']} | {r['part']} | {r['chars']:,} | {r['budget']:.0f} | {o['bits_per_char']:.3f} "
                   f"| {o['seconds']:.0f} | {o['stopped_on']} | {ref['bits_per_char']:.3f} | {ref['seconds']:.0f} "
-                  f"| {'yes' if r['target_met'] else '**no**'} |")  # fmt: skip
+                  f"| {r.get('load_average', ['?'])[0]} | {'yes' if r['target_met'] else '**no**'} |")  # fmt: skip
 
 
 def print_fewlabels(fewlabels: list[dict]) -> None:
