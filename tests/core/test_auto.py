@@ -169,3 +169,36 @@ def test_the_linear_ngram_model_compresses(letters_data, tmp_path, method):
     assert same >= 0.9 * len(texts)
     save_model(small, tmp_path / method)
     assert [p.label for p in load_model(tmp_path / method).predict(texts)] == [p.label for p in small.predict(texts)]
+
+
+def test_a_pause_holds_every_candidate_and_does_not_use_up_the_budget(letters_data):
+    """Pause is pressed during the first (linear) candidate: nothing trains until Resume, and
+    the paused seconds are not taken from the budget (the walkthrough saw the linear fits run
+    on through a pause and use their whole share)."""
+    import threading
+
+    from tinystudio.core.training.control import RunControl
+    from tinystudio.core.training.events import EvalEvent, StepEvent, TrainStarted
+
+    budget, pause = 4.0, 3.0
+    control = RunControl()
+    times: list[float] = []
+    paused_at: list[float] = []
+
+    def on_event(ev):
+        if isinstance(ev, (StepEvent, EvalEvent)):
+            times.append(time.perf_counter())
+        if isinstance(ev, TrainStarted) and not paused_at:  # the first candidate, before its first fit
+            paused_at.append(time.perf_counter())
+            control.pause()
+            threading.Timer(pause, control.resume).start()
+
+    t0 = time.perf_counter()
+    result = auto_train(TrainConfig(task="classify", max_time=budget), letters_data,
+                        on_event=on_event, control=control)
+    wall = time.perf_counter() - t0
+    during = [t for t in times if paused_at[0] < t < paused_at[0] + pause - 0.2]
+    assert not during, f"{len(during)} steps or evaluations ran while paused"
+    assert any(t > paused_at[0] + pause for t in times), "training did not go on after Resume"
+    assert result.auto["seconds"] <= budget * 1.1 + 2.0  # the budget counts training time only
+    assert wall >= pause

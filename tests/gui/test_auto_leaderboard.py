@@ -25,7 +25,7 @@ def test_auto_leaderboard_lists_each_candidate_and_marks_the_winner(window, qtbo
     assert panel.settings()["max_time"] == 8.0
     assert panel.settings()["preset"] is None and panel.settings()["model_kind"] is None  # Auto decides
 
-    start = panel.findChild(QPushButton, "startButton")
+    start = panel.findChild(QPushButton, "startTraining")
     assert re.search("start|train", start.text(), re.I) and start.isVisible() and start.isEnabled()
     board = panel.leaderboard
     with qtbot.waitSignal(panel.training_finished, timeout=WAIT_MS):

@@ -139,7 +139,6 @@ class TrainPanel(QWidget):
 
         # Buttons and status
         self.start_button = QPushButton(icon(self, "play"), tr("Start training"))
-        self.start_button.setObjectName("startButton")
         self.start_button.setAccessibleName(tr("Start training"))
         self.start_button.setToolTip(tr("Start training (Ctrl+Enter)"))
         self.pause_button = QPushButton(icon(self, "pause"), tr("Pause"))
@@ -420,15 +419,8 @@ class TrainPanel(QWidget):
             now = time.monotonic()
             if now - self._last_status >= 1 / STATUS_HZ:
                 self._last_status = now
-                if self.task == "classify":
-                    text = tr("Step {step:,} of {total:,} · has read the data {epoch:.1f} times · "
-                              "{speed:,.0f} examples a second · {elapsed} so far · about {left} left")
-                else:
-                    text = tr("Step {step:,} of {total:,} · has read the text {epoch:.1f} times · "
-                              "{speed:,.0f} text pieces (tokens) a second · {elapsed} so far · about {left} left")
-                self.status.setText(text.format(
-                    step=ev.step, total=ev.total_steps, epoch=ev.epoch, speed=ev.items_per_sec,
-                    elapsed=format_seconds(ev.elapsed), left=format_seconds(ev.eta)))
+                self.status.setText(step_text(self.task, ev))
+
         elif isinstance(ev, EvalEvent):
             metric = ev.val_accuracy if self.task == "classify" else ev.bits_per_char
             self.plots.add_eval(ev.step, ev.val_loss, metric)
@@ -488,3 +480,21 @@ class TrainPanel(QWidget):
         if done:
             self.status.setText(tr("Saved run: {message}").format(message=tr(done[-1].get("message", ""))))
             self.progress.setValue(1000)
+
+
+def step_text(task: str, ev: StepEvent) -> str:
+    """The progress line. "Step 40 of 5" or "of 3,500,000" would be nonsense: the count of
+    steps is shown only when it, and not the clock, decides when the run ends."""
+    by_steps = ev.total_steps >= ev.step and ev.total_steps > 0 and ev.step / ev.total_steps >= 0.5 * ev.progress
+    if task == "classify":
+        text = (tr("Step {step:,} of {total:,} · has read the data {epoch:.1f} times · "
+                   "{speed:,.0f} examples a second · {elapsed} so far · about {left} left") if by_steps else
+                tr("Step {step:,} · has read the data {epoch:.1f} times · "
+                   "{speed:,.0f} examples a second · {elapsed} so far · about {left} left"))
+    else:
+        text = (tr("Step {step:,} of {total:,} · has read the text {epoch:.1f} times · "
+                   "{speed:,.0f} text pieces (tokens) a second · {elapsed} so far · about {left} left") if by_steps else
+                tr("Step {step:,} · has read the text {epoch:.1f} times · "
+                   "{speed:,.0f} text pieces (tokens) a second · {elapsed} so far · about {left} left"))
+    return text.format(step=ev.step, total=ev.total_steps, epoch=ev.epoch, speed=ev.items_per_sec,
+                       elapsed=format_seconds(ev.elapsed), left=format_seconds(ev.eta))

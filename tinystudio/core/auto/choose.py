@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import math
 import os
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
@@ -107,7 +106,8 @@ def auto_train(
     # The candidates share all but a reserve for the last one's final evaluation and clean-up.
     plan_budget = budget * (1 - RESERVE)
     warm_up()
-    t0 = time.perf_counter()
+    clock = control.active_time  # pauses do not use up the budget (nor count in a candidate's time)
+    t0 = clock()
     history: list[dict] = []
 
     def emit(event: Event) -> None:
@@ -128,7 +128,8 @@ def auto_train(
     best: tuple[float, int, TrainResult] | None = None
     ended = "all_tried"
     for index, cand in enumerate(cands):
-        left = plan_budget - (time.perf_counter() - t0)
+        control.wait_while_paused()  # a pause between two candidates holds here
+        left = plan_budget - (clock() - t0)
         if control.stop_requested:
             ended = "cancelled"
             break
@@ -150,7 +151,7 @@ def auto_train(
         # The loop's clock starts after its set-up (vocabulary, encoding): leave time for it.
         setup = (max(overheads) if overheads else 0.15 * seconds) if cand.fit == "loop" else 0.0
         cfg = replace(base, max_time=max(seconds - setup, MIN_SECONDS), **cand.settings)
-        started = time.perf_counter()
+        started = clock()
         try:
             if cand.fit == "linear":
                 result = fit_linear(cfg, data, on_event=emit, control=control)
@@ -169,9 +170,9 @@ def auto_train(
                 result = train(cfg, data, on_event=emit, control=control, tokenizer=tokenizers[tok_key])
         except (TrainingError, MemoryError) as exc:
             board.append({"name": cand.name, "label": tr(cand.label), "score": None,
-                          "seconds": round(time.perf_counter() - started, 3), "error": str(exc)})
+                          "seconds": round(clock() - started, 3), "error": str(exc)})
             continue
-        took = time.perf_counter() - started
+        took = clock() - started
         if cand.fit == "linear":
             linear_setup.append(getattr(result, "setup_seconds", 0.0))
         if cand.fit == "loop":
@@ -193,7 +194,7 @@ def auto_train(
     score, index, result = best
     chosen = cands[index]
     reason = _reason(chosen, score, metric, board)
-    elapsed = time.perf_counter() - t0
+    elapsed = clock() - t0
     if ended == "all_tried":
         ended = "time_up" if elapsed >= 0.8 * budget else "no_improvement"
     emit(AutoFinished(chosen.name, tr(chosen.label), reason, ended))

@@ -11,7 +11,6 @@ regularisation strength is chosen on the validation split.
 from __future__ import annotations
 
 import math
-import time
 import warnings
 from collections.abc import Callable
 from dataclasses import replace
@@ -64,7 +63,8 @@ def fit_linear(
             on_event(event)
 
     warm_up()
-    t0 = time.perf_counter()
+    clock = control.active_time  # pauses do not use up the budget
+    t0 = clock()
     seed_everything(cfg.seed)
     if tokenizer is None:
         tokenizer = TextTokenizer.train([data.texts[i] for i in data.splits.train], "char")
@@ -95,7 +95,7 @@ def fit_linear(
     sample_w = task.class_weight[y] if task.class_weight is not None else torch.ones(n)
     sample_w = sample_w / sample_w.sum()
 
-    setup_seconds = time.perf_counter() - t0  # Auto uses it to foresee the next linear fit's
+    setup_seconds = clock() - t0  # Auto uses it to foresee the next linear fit's
     W = torch.zeros(len(used), n_classes)
     b = torch.zeros(n_classes)
     emit(TrainStarted(
@@ -106,6 +106,7 @@ def fit_linear(
     best = {"score": -math.inf, "W": W.clone(), "b": b.clone(), "metrics": {}, "step": 0}
     stop_reason, message = "completed", tr("Training finished.")
     step = 0
+    data_passes = 0  # each loss-and-gradient evaluation reads every training text once
     deadline = t0 + cfg.max_time if cfg.max_time else math.inf
 
     def validate() -> dict:
@@ -117,9 +118,12 @@ def fit_linear(
 
     for tried, c in enumerate(c_values):
         # Each strength gets an equal share of the time left, so that all of them are tried.
-        c_deadline = time.perf_counter() + (deadline - time.perf_counter()) / (len(c_values) - tried)
-        loss, steps = _minimize(x_train, x_train_t, y, sample_w, W, b, 1.0 / (c * n), c_deadline, control)
-        step += steps
+        c_deadline = clock() + (deadline - clock()) / (len(c_values) - tried)
+        loss, passes = _minimize(x_train, x_train_t, y, sample_w, W, b, 1.0 / (c * n), c_deadline, control)
+        data_passes += passes
+        if loss == math.inf:
+            break  # no time left for this strength
+        step = tried + 1
         if loss == math.inf:
             break  # no time left for this strength
         with torch.no_grad():
@@ -129,16 +133,17 @@ def fit_linear(
         is_best = score > best["score"]
         if is_best:
             best.update(score=score, W=W.detach().clone(), b=b.detach().clone(), metrics=metrics, step=step, c=c)
-        elapsed = time.perf_counter() - t0
-        emit(StepEvent(step=step, total_steps=len(c_values), epoch=0.0, loss=loss, lr=c,
-                       items_per_sec=0.0, elapsed=elapsed, eta=0.0,
-                       progress=min(1.0, elapsed / cfg.max_time) if cfg.max_time else 1.0))
+        elapsed = clock() - t0
+        emit(StepEvent(step=step, total_steps=len(c_values), epoch=float(data_passes), loss=loss, lr=c,
+                       items_per_sec=n * data_passes / max(elapsed, 1e-9), elapsed=elapsed,
+                       eta=max(deadline - clock(), 0.0) if cfg.max_time else 0.0,
+                       progress=max(step / len(c_values), min(1.0, elapsed / cfg.max_time) if cfg.max_time else 0.0)))
         emit(EvalEvent(step=step, train_loss=loss, val_loss=metrics["val_loss"],
                        val_accuracy=metrics["val_accuracy"], bits_per_char=None, is_best=is_best))
         if control.stop_requested:
             stop_reason, message = "cancelled", tr("Training was stopped; the best model so far was kept.")
             break
-        if time.perf_counter() >= deadline:
+        if clock() >= deadline:
             stop_reason, message = "time_up", tr("The time budget is used up; the best model so far was kept.")
             break
     if refit and best["metrics"] and stop_reason == "completed" and len(y_val):
@@ -162,7 +167,7 @@ def fit_linear(
         module.emb.weight[torch.from_numpy(used)] = best["W"]
         module.head.bias.copy_(best["b"])
     module.eval()
-    seconds = time.perf_counter() - t0
+    seconds = clock() - t0
     emit(TrainFinished(stop_reason, step, seconds, best["step"], message))
     trained = TrainedModel(
         config=model_cfg, tokenizer=tokenizer, module=module, label_names=list(data.label_names),
@@ -183,8 +188,9 @@ def warm_up() -> None:
 
 
 def _minimize(x, x_t, y, sample_w, W, b, lam: float, deadline: float, control) -> tuple[float, int]:
-    """L-BFGS on the weighted cross-entropy + lam/2 ||W||^2 until it converges or ``deadline``;
-    returns (the last loss, math.inf when no step was made; the number of calls)."""
+    """L-BFGS on the weighted cross-entropy + lam/2 ||W||^2 until it converges or ``deadline``
+    (on ``control.active_time``: a pause holds the fit and does not use up its time);
+    returns (the last loss, math.inf when no step was made; the loss evaluations made)."""
     n = len(y)
     W.requires_grad_()
     b.requires_grad_()
@@ -202,19 +208,25 @@ def _minimize(x, x_t, y, sample_w, W, b, lam: float, deadline: float, control) -
             b.grad = g.sum(dim=0)
         return loss
 
+    evaluations = 0
+
+    def counted():
+        nonlocal evaluations
+        evaluations += 1
+        return closure()
+
     previous = loss = math.inf
-    calls = 0
     for _ in range(100):  # at most 500 iterations
-        if control.stop_requested or time.perf_counter() >= deadline:
+        control.wait_while_paused()
+        if control.stop_requested or control.active_time() >= deadline:
             break
-        loss = float(opt.step(closure))
-        calls += 1
+        loss = float(opt.step(counted))
         if abs(previous - loss) < 1e-5 * max(abs(loss), 1.0):
             break
         previous = loss
     W.requires_grad_(False)
     b.requires_grad_(False)
-    return loss, calls
+    return loss, evaluations
 
 
 def _counts(feats: list, buckets: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

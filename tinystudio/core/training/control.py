@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 
 
 class RunControl:
@@ -12,6 +13,7 @@ class RunControl:
         self._stop = threading.Event()
         self._running = threading.Event()
         self._running.set()
+        self._paused_total = 0.0  # seconds spent in wait_while_paused, all told
 
     def stop(self) -> None:
         self._stop.set()
@@ -35,9 +37,14 @@ class RunControl:
         """Block while paused; returns the seconds spent waiting (excluded from timings)."""
         if self._running.is_set():
             return 0.0
-        import time
-
         start = time.perf_counter()
         while not self._running.wait(timeout=0.1):
             pass
-        return time.perf_counter() - start
+        waited = time.perf_counter() - start
+        self._paused_total += waited
+        return waited
+
+    def active_time(self) -> float:
+        """A clock (seconds) that stands still while the run waits in a pause: budgets and
+        deadlines measured with it are not used up by pausing."""
+        return time.perf_counter() - self._paused_total
