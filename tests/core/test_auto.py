@@ -202,3 +202,19 @@ def test_a_pause_holds_every_candidate_and_does_not_use_up_the_budget(letters_da
     assert any(t > paused_at[0] + pause for t in times), "training did not go on after Resume"
     assert result.auto["seconds"] <= budget * 1.1 + 2.0  # the budget counts training time only
     assert wall >= pause
+
+
+def test_stop_is_reported_as_a_stop(letters_data):
+    """Stop pressed mid-run: the result says it was stopped (the walkthrough read 'the time
+    budget is used up' after pressing Stop)."""
+    from tinystudio.core.training.control import RunControl
+
+    control = RunControl()
+
+    def on_event(ev):
+        if isinstance(ev, CandidateStarted) and ev.index == 1:
+            control.stop()
+
+    result = auto_train(TrainConfig(task="classify", max_time=20), letters_data, on_event=on_event, control=control)
+    assert result.stop_reason == "cancelled" and result.auto["ended"] == "cancelled"
+    assert result.message.startswith("Training was stopped")

@@ -211,7 +211,9 @@ def auto_train(
     result.seconds = elapsed
     # The run's own stop reason: the budget used up, or every candidate stopped improving.
     result.stop_reason = {"time_up": "time_up", "no_improvement": "early_stop"}.get(ended, "cancelled")
-    result.message = reason
+    # A person who pressed Stop reads that first (not "the time budget is used up").
+    result.message = (tr("Training was stopped; the best model so far was kept.") + " " + reason
+                      if ended == "cancelled" else reason)
     return result
 
 
