@@ -37,6 +37,15 @@ def _open_label_tab(qtbot, window, load_data, path, expect_row=True):
 
 
 def _key(qtbot, panel, key, modifier=Qt.KeyboardModifier.NoModifier):
+    """A key press in the Label tab of the active window (the tab's keys are shortcuts of the
+    page: after a file dialog closes, offscreen Qt may leave no window active, as a person's
+    window is after another program had the focus)."""
+    from PySide6.QtWidgets import QApplication
+
+    window = panel.window()
+    if QApplication.activeWindow() is not window:
+        window.activateWindow()
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5_000)
     qtbot.keyClick(panel.text_view, key, modifier)
 
 

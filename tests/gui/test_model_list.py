@@ -34,13 +34,13 @@ def test_models_are_kept_listed_switched_and_compared(
     window, qtbot, load_data, train_short, small_classify_csv, tmp_path, monkeypatch, open_window
 ):
     load_data(window, small_classify_csv, "classify")
-    first = train_short(window, seconds=2, preset="tiny")
+    first = train_short(window, seconds=3, preset="tiny")
     save_project_by_keys(qtbot, window, monkeypatch, tmp_path / "proj")
     project = tmp_path / "proj.tinystudio"
     assert (project / "model" / "config.json").is_file()
 
     # Training again keeps the first model (in the project too, once saved).
-    second = train_short(window, seconds=2, preset="small")
+    second = train_short(window, seconds=3, preset="small")
     assert second["model_dir"] != str(project / "model")
     assert json.loads((project / "model" / "config.json").read_text())["training"]["preset"] == "tiny"
 
