@@ -64,11 +64,17 @@ class ModelConfig:
             raise ConfigError(f"Unknown feature set {self.features!r}.")
         if self.features == "ngrams" and (self.kind != "fasttext" or self.ngram_buckets < 1):
             raise ConfigError("Hashed n-gram features need a fastText model with n-gram buckets.")
-        if self.char_max > 8 or self.char_min > self.char_max:
+        if self.char_max > 8 or self.char_min > self.char_max or self.char_min < 0:
             raise ConfigError("Character n-grams must be 1 to 8 characters long.")
+        if not 0 <= self.word_ngrams <= 8:
+            raise ConfigError("Word n-grams must be 0 to 8 words long.")
+        if not 0 <= self.hidden <= 1 << 16:
+            raise ConfigError("The hidden layer must have 0 to 65,536 units.")
         for name in ("sep_ids", "lower_ids"):
             ids = getattr(self, name)
-            if not all(isinstance(i, int) and 0 <= i < self.vocab_size for i in ids):
+            if not isinstance(ids, tuple) or not all(
+                isinstance(i, int) and not isinstance(i, bool) and 0 <= i < self.vocab_size for i in ids
+            ):
                 raise ConfigError(f"The model's {name} must be token ids of its vocabulary.")
         if self.task == "classify" and self.n_classes < 2:
             raise ConfigError(tr("A classifier needs at least two classes."))
