@@ -17,7 +17,8 @@ import codecs
 from charset_normalizer.constant import FREQUENCIES
 
 
-def _decodes(raw: bytes, codec: str) -> bool:
+def decodes(raw: bytes, codec: str) -> bool:
+    """Does ``raw`` decode strictly? (The sample may end inside a multi-byte character.)"""
     try:
         codecs.getincrementaldecoder(codec)().decode(raw, final=False)
     except (UnicodeDecodeError, LookupError):
@@ -125,7 +126,7 @@ def best_cjk(raw: bytes, at_least: float = 0.6) -> str | None:
     """
     scored = []
     for codec in CJK_CODECS:
-        if not _decodes(raw, codec):
+        if not decodes(raw, codec):
             continue
         text = codecs.getincrementaldecoder(codec)().decode(raw, final=False)
         share, n = cjk_score(text, codec)

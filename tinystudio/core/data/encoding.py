@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from charset_normalizer import from_bytes
 
 from tinystudio.core.data.cjk_codepages import ALL_CJK, SINGLE_BYTE, best_cjk
+from tinystudio.core.data.cjk_codepages import decodes as _decodes
 from tinystudio.core.errors import DataError
 from tinystudio.i18n import tr, tr_noop
 
@@ -295,15 +296,6 @@ def detect_encoding(raw: bytes, name: str = "") -> str:
 
 
 _NON_ASCII = re.compile("[^\x00-\x7f\ufffd]")
-
-
-def _decodes(raw: bytes, codec: str) -> bool:
-    """Does ``raw`` decode strictly? (The sample may end inside a multi-byte character.)"""
-    try:
-        codecs.getincrementaldecoder(codec)().decode(raw, final=False)
-    except (UnicodeDecodeError, LookupError):
-        return False
-    return True
 
 
 def _check_codec(name: str) -> str:
