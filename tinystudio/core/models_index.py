@@ -125,5 +125,5 @@ def describe(entry: ModelEntry) -> str:
     parts = [p for p in (entry.kind, entry.preset) if p]
     limit = entry.settings.get("max_time")
     if isinstance(limit, (int, float)) and limit:
-        parts.append(f"{limit:g} s")
+        parts.append(f"{limit:.0f} s")  # a candidate's share of an Auto budget is not a round number
     return " ".join(parts[:2]) + (" · " + " · ".join(parts[2:]) if len(parts) > 2 else "")

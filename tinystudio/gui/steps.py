@@ -57,7 +57,8 @@ def step_hint(s: WindowState) -> str:
     if s.data_path:
         return tr("Next: fix the problem shown in red (or choose other columns) before training.")
     if s.model_name:
-        return tr("Model {model} opened: see 3 · Evaluate and 4 · Try it, or open its data file to score it and train again.").format(model=s.model_name)
+        # Also after a file failed to open: say nothing about how the model got here.
+        return tr("The model {model} is in 3 · Evaluate and 4 · Try it. Next: open a data file (File ▸ Open) to score it on that file or train again.").format(model=s.model_name)
     return tr("Next: open a CSV file (File ▸ Open, or drop it on this window).")
 
 
