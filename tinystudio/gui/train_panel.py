@@ -77,6 +77,9 @@ class TrainPanel(QWidget):
         self._params = 0
         self.out_dir_provider: Callable[[], str] = lambda: tempfile.mkdtemp(prefix="tinystudio-model-")
         self.events_seen = 0
+        # Auto: each candidate's points, to put the kept one's back on the charts at the end.
+        self._curves: dict[str, list[tuple]] = {}
+        self._curve: list[tuple] = []
         self._preset_chosen = False  # the user picked a size: stop following the default
 
         # Model size
@@ -355,6 +358,7 @@ class TrainPanel(QWidget):
         self.hint.setVisible(False)
         self.progress.setValue(0)
         self.events_seen = 0
+        self._curves, self._curve = {}, []
         self.status.setText(tr("Preparing: learning the vocabulary and building the model…"))
         if self._estimate_handle is not None:
             self._estimate_handle.stop()  # its timed steps would compete with training for the CPU
@@ -407,13 +411,16 @@ class TrainPanel(QWidget):
             self.leaderboard.on_event(ev)
             if isinstance(ev, CandidateStarted):
                 self.plots.reset(self.task)  # the plots follow the candidate being trained
+                self._curves[ev.name] = self._curve = []
                 self.status.setText(tr("Trying {label} ({n} of {total})…").format(
                     label=ev.label, n=ev.index + 1, total=ev.total))
             elif isinstance(ev, AutoFinished):
                 self.show_hint(ev.reason)
+                self._show_curves_of(ev.chosen)
         elif isinstance(ev, Notice) and ev.kind == "auto":
             self.show_hint(ev.message)
         elif isinstance(ev, StepEvent):
+            self._curve.append(("step", ev.step, ev.loss, None))
             self.plots.add_step(ev.step, ev.loss)
             self.progress.setValue(int(ev.progress * 1000))
             now = time.monotonic()
@@ -423,6 +430,7 @@ class TrainPanel(QWidget):
 
         elif isinstance(ev, EvalEvent):
             metric = ev.val_accuracy if self.task == "classify" else ev.bits_per_char
+            self._curve.append(("eval", ev.step, ev.val_loss, metric))
             self.plots.add_eval(ev.step, ev.val_loss, metric)
         elif isinstance(ev, SampleEvent):
             if ev.final:
@@ -442,6 +450,19 @@ class TrainPanel(QWidget):
         elif isinstance(ev, TrainFinished):
             self.progress.setValue(1000)
             self.status.setText(tr("{message} Now scoring it on the test examples…").format(message=ev.message))
+
+    def _show_curves_of(self, name: str) -> None:
+        """Auto kept ``name``: its curves go back on the charts (they showed the last candidate
+        tried, which a person reads as the kept model's)."""
+        points = self._curves.get(name)
+        if not points or points is self._curve:
+            return
+        self.plots.reset(self.task)
+        for kind, step, loss, metric in points:
+            if kind == "step":
+                self.plots.add_step(step, loss)
+            else:
+                self.plots.add_eval(step, loss, metric)
 
     def show_hint(self, message: str) -> None:
         self.hint.setText(html.escape(message))
