@@ -62,6 +62,10 @@ def test_hint_status_and_title_follow_the_file_task_and_model(
     assert window.data_panel.task == "generate"
     status = window.train_panel.status.text()
     assert "Done" not in status and "accuracy" not in status, status
+    # Nor do the progress bar, the models tried and their advice stay from the other run.
+    panel = window.train_panel
+    assert panel.progress.value() == 0 and panel.leaderboard.table.rowCount() == 0
+    assert not panel.hint.isVisibleTo(panel)
     assert "see how good" not in window.hint.text()
     assert "press Start training" in window.hint.text()
 

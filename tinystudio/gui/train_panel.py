@@ -232,6 +232,10 @@ class TrainPanel(QWidget):
             # "Done: … accuracy 71%" was about another file or task: say where things stand now.
             self.status_for = None
             self.status.setText(tr("Not started: no model trained on this file for this task yet."))
+            # ...and so were the progress bar, the models tried and the advice under them.
+            self.progress.setValue(0)
+            self.leaderboard.reset()
+            self.hint.setVisible(False)
         self.samples_box.setVisible(self.task == "generate")
         if not self.running:
             self._preset_chosen = False
