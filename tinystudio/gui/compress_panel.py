@@ -100,7 +100,7 @@ class CompressPanel(QWidget):
         self.half.setAccessibleName(tr("16-bit numbers"))
         self.half.addItems([tr("keep 32-bit numbers"), tr("16-bit numbers (fp16)"), tr("16-bit numbers (bf16)")])
         self.half.setToolTip(help_texts.tip("fp16") + "<br>" + help_texts.tip("bf16"))
-        self.int8 = _check("compressInt8", tr("8-bit numbers (int8): about 4× smaller"), "int8")
+        self.int8 = _check("compressInt8", tr("8-bit numbers (int8): up to 4× smaller"), "int8")
         self.int8.setChecked(True)
         self.stack = _check("compressStack", tr("Apply them one after the other"), "stack")
         self.stack.setChecked(True)

@@ -32,7 +32,7 @@ from . import help_texts, worker
 
 FORMATS = [
     ("onnx", tr_noop("ONNX: for other programs and phones (ONNX Runtime)"), "onnx"),
-    ("onnx-int8", tr_noop("ONNX, 8-bit: about 4× smaller, for other programs"), "int8"),
+    ("onnx-int8", tr_noop("ONNX, 8-bit: up to 4× smaller, for other programs"), "int8"),
     ("safetensors", tr_noop("TinyStudio model folder (as it is)"), "safetensors"),
     ("safetensors-fp16", tr_noop("TinyStudio model folder, 16-bit (half the size)"), "fp16"),
 ]

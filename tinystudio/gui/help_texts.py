@@ -204,7 +204,7 @@ TERMS: dict[str, tuple[str, str]] = {
     "int8": (
         tr_noop("8-bit numbers (int8)"),
         tr_noop("Each number stored as a whole number from -127 to 127 (1 byte) with one scale per row: "
-        "about 4× smaller than 32-bit. Often faster for large models, rarely for tiny ones."),
+        "its numbers take a quarter of the space of 32-bit ones; the file shrinks less (0.3-0.7× on the models tried while writing this), as some parts stay 32-bit. Often faster for large models, rarely for tiny ones."),
     ),
     "stack": (
         tr_noop("One after the other (stacking)"),
