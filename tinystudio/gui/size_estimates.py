@@ -36,7 +36,9 @@ def size_text(e: dict, ds, limit: float, epochs: int, batch: int) -> str:
     if e["kind"] != "fasttext":
         per_step *= (batch or e["batch_size"]) / e["batch_size"]
     seconds = steps * per_step + planned_evals(steps, e["evals"]) * e["eval_seconds"]
-    if seconds < limit:
+    if seconds < 0.5:  # "about 0:00 min" reads as nothing at all
+        when = tr("under a second")
+    elif seconds < limit:
         when = tr("about {time} min").format(time=format_seconds(seconds))
     else:
         when = tr("stops at the time limit ({time} min)").format(time=format_seconds(limit))
