@@ -419,7 +419,7 @@ class TrainPanel(QWidget):
                 self.status.setText(tr("Trying {label} ({n} of {total})…").format(
                     label=ev.label, n=ev.index + 1, total=ev.total))
             elif isinstance(ev, AutoFinished):
-                self.show_hint(ev.reason)
+                # Why it won is said once, under the leaderboard (not again in a yellow note).
                 self._show_curves_of(ev.chosen)
         elif isinstance(ev, Notice) and ev.kind == "auto":
             self.show_hint(ev.message)
@@ -482,8 +482,12 @@ class TrainPanel(QWidget):
             else tr("{bits:.2f} bits per character on test text").format(bits=m["bits_per_char"])
             if "bits_per_char" in m else ""
         )
-        self.status.setText(tr("Done: {message} {score}. See the Evaluate and Try it tabs.").format(
-            message=result.get("message", ""), score=score))
+        if self.leaderboard.isVisibleTo(self) and result.get("stop_reason") != "cancelled":
+            # Auto: the leaderboard already says which model was kept and why.
+            self.status.setText(tr("Done: {score}. See the Evaluate and Try it tabs.").format(score=score))
+        else:
+            self.status.setText(tr("Done: {message} {score}. See the Evaluate and Try it tabs.").format(
+                message=result.get("message", ""), score=score))
         self.status_for = (self._data.path, self.task) if self._data else None
         self.training_finished.emit(result)
 
