@@ -46,3 +46,7 @@ def test_auto_leaderboard_lists_each_candidate_and_marks_the_winner(window, qtbo
     # best validation accuracy on the chart is the score the leaderboard gives it.
     plotted = [m for m in panel.plots._metric if m == m]
     assert plotted and abs(max(plotted) * 100 - scores[kept[0]]) < 0.06, (max(plotted), scores[kept[0]])
+    # A notice about a candidate that was not kept ("stopped early: the best model (step 145)")
+    # is not left on screen as if it were about the kept one.
+    if kept[0] != table.rowCount() - 1:
+        assert not panel.hint.isVisibleTo(panel), panel.hint.text()

@@ -416,10 +416,14 @@ class TrainPanel(QWidget):
             if isinstance(ev, CandidateStarted):
                 self.plots.reset(self.task)  # the plots follow the candidate being trained
                 self._curves[ev.name] = self._curve = []
+                self.hint.setVisible(False)  # a notice ("stopped early at step 145") is about one candidate
                 self.status.setText(tr("Trying {label} ({n} of {total})…").format(
                     label=ev.label, n=ev.index + 1, total=ev.total))
             elif isinstance(ev, AutoFinished):
-                # Why it won is said once, under the leaderboard (not again in a yellow note).
+                # Why it won is said once, under the leaderboard (not again in a yellow note);
+                # the last candidate's notice stays only when that candidate is the one kept.
+                if self._curves and list(self._curves)[-1] != ev.chosen:
+                    self.hint.setVisible(False)
                 self._show_curves_of(ev.chosen)
         elif isinstance(ev, Notice) and ev.kind == "auto":
             self.show_hint(ev.message)
